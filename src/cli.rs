@@ -1,0 +1,710 @@
+//! The `kgql` command line: `serve`, `load`, `export`, `query`, `seed` and `validate`.
+
+use crate::config::{LogFormat, Secret, Settings, SettingsLayer, StoreLocation};
+use crate::formats;
+use crate::shacl::{Shapes, ValidationReport};
+use crate::sparql::{self, AnswerKind, DatasetParams, OutputFormat};
+use crate::store::embedded::EmbeddedStore;
+use crate::store::{Document, LoadMode, LoadRequest, LoadTarget, SharedStore};
+use crate::{export, http, ontology, stream, telemetry};
+use clap::{Args, Parser, Subcommand};
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{Graph, GraphName, NamedNode, TripleRef};
+use oxigraph::sparql::results::QueryResultsFormat;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A knowledge-graph server: GraphQL compiled to SPARQL, a SPARQL 1.1 endpoint and linked data.
+#[derive(Debug, Parser)]
+#[command(name = "kgql", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+struct GlobalArgs {
+    /// TOML configuration file (its keys are the long option names).
+    #[arg(long, short = 'c', env = "KGQL_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    /// Store directory, or `memory` for an in-memory store [default: kgql-data].
+    #[arg(long, env = "KGQL_STORE", global = true)]
+    store: Option<String>,
+    /// Namespace of the entities that /id/… dereferences [default: https://w3id.org/kgql/id/].
+    #[arg(long, env = "KGQL_BASE_IRI", global = true)]
+    base_iri: Option<String>,
+    /// Query time limit in seconds [default: 30].
+    #[arg(long, env = "KGQL_QUERY_TIMEOUT", global = true)]
+    query_timeout_secs: Option<f64>,
+    /// Whether the default graph is the union of all graphs [default: true].
+    #[arg(long, env = "KGQL_UNION_DEFAULT_GRAPH", global = true)]
+    union_default_graph: Option<bool>,
+    /// Log format.
+    #[arg(long, env = "KGQL_LOG_FORMAT", global = true, value_enum)]
+    log_format: Option<LogFormat>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serves GraphQL, SPARQL and linked data over HTTP.
+    Serve(ServeArgs),
+    /// Loads RDF files into the store, refusing data that violates the SHACL shapes.
+    ///
+    /// Before each transaction, the files' triples are validated against the built-in shapes
+    /// (ontology/shapes.ttl) together with the built-in ontology and the store's current content
+    /// (for a store of more than a million quads, with the ontology only). The load is refused,
+    /// with the report on standard error, if the data adds results of severity sh:Violation;
+    /// violations already in the store do not block it, and warnings are printed but do not
+    /// block it. Validation holds the data in memory: use --no-validate for very large loads.
+    Load(LoadArgs),
+    /// Writes the whole graph, or one named graph, to standard output or a file.
+    Export(ExportArgs),
+    /// Runs a SPARQL query and prints its answer.
+    Query(QueryArgs),
+    /// Loads the built-in ontology, shapes and seed graph, replacing their graphs.
+    Seed,
+    /// Validates the store, or RDF files, against the SHACL shapes.
+    ///
+    /// Without files, validates every distinct triple of the store (all graphs together). With
+    /// files, validates their triples together with the built-in ontology, so that the class
+    /// hierarchy is known; each file's format comes from its extension. Prints the report to
+    /// standard output and exits with status 1 if a result has severity sh:Violation (warnings
+    /// and infos are reported but do not fail) or if the input cannot be read.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address and port to listen on [default: 127.0.0.1:7878].
+    #[arg(long, env = "KGQL_BIND")]
+    bind: Option<String>,
+    /// Bearer token that authorises writes; without one the server is read-only.
+    #[arg(long, env = "KGQL_WRITE_TOKEN", hide_env_values = true)]
+    write_token: Option<String>,
+    /// Origin allowed by CORS (repeatable; `*` for any).
+    #[arg(long = "cors-origin", env = "KGQL_CORS_ORIGINS", value_delimiter = ',')]
+    cors_origins: Vec<String>,
+    /// Largest accepted request body in bytes [default: 67108864].
+    #[arg(long, env = "KGQL_MAX_BODY_BYTES")]
+    max_body_bytes: Option<usize>,
+    /// Public URL of the server, for the service description and VoID.
+    #[arg(long, env = "KGQL_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Do not load the built-in ontology into an empty store.
+    #[arg(long)]
+    no_seed: bool,
+}
+
+#[derive(Debug, Args)]
+struct LoadArgs {
+    /// Files to load; the format comes from each extension unless --format is given.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Named graph for the triples (by default triples go to the default graph and quads keep
+    /// their graphs).
+    #[arg(long)]
+    graph: Option<String>,
+    /// Format of every file (turtle, ntriples, nquads, trig, jsonld, rdfxml).
+    #[arg(long)]
+    format: Option<String>,
+    /// Load all files in one transaction: if one fails, none is stored. By default each file is
+    /// its own transaction.
+    #[arg(long)]
+    all_or_nothing: bool,
+    /// Load without validating against the SHACL shapes.
+    #[arg(long, conflicts_with = "warn_only")]
+    no_validate: bool,
+    /// Validate, print violations as a warning and load anyway.
+    #[arg(long)]
+    warn_only: bool,
+}
+
+#[derive(Debug, Args)]
+struct ValidateArgs {
+    /// RDF files to validate instead of the store.
+    files: Vec<PathBuf>,
+    /// SHACL shapes file [default: the built-in ontology/shapes.ttl].
+    #[arg(long)]
+    shapes: Option<PathBuf>,
+    /// Report format: text, or an RDF format (turtle, ntriples, jsonld, rdfxml...) for the W3C
+    /// sh:ValidationReport graph.
+    #[arg(long, default_value = "text")]
+    format: String,
+}
+
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// Output format (turtle, ntriples, nquads, trig, jsonld, rdfxml).
+    #[arg(long, default_value = "nquads")]
+    format: String,
+    /// Export only this named graph.
+    #[arg(long)]
+    graph: Option<String>,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct QueryArgs {
+    /// The query, `@FILE` to read it from a file, or `-` for standard input.
+    query: String,
+    /// Output format: json, xml, csv, tsv for SELECT/ASK; an RDF format for CONSTRUCT/DESCRIBE
+    /// [default: tsv or turtle].
+    #[arg(long)]
+    format: Option<String>,
+}
+
+/// A command-line failure, printed as one message.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct CliError(String);
+
+fn fail(message: impl std::fmt::Display) -> CliError {
+    CliError(message.to_string())
+}
+
+impl Cli {
+    /// Resolves the settings from the flags, the environment and the configuration file.
+    fn settings(&self) -> Result<Settings, CliError> {
+        let global = &self.global;
+        let mut layer = SettingsLayer {
+            store: global.store.clone(),
+            base_iri: global.base_iri.clone(),
+            query_timeout_secs: global.query_timeout_secs,
+            union_default_graph: global.union_default_graph,
+            log_format: global.log_format,
+            ..SettingsLayer::default()
+        };
+        if let Command::Serve(serve) = &self.command {
+            layer.bind.clone_from(&serve.bind);
+            layer.write_token = serve.write_token.clone().map(Secret::new);
+            if !serve.cors_origins.is_empty() {
+                layer.cors_origins = Some(serve.cors_origins.clone());
+            }
+            layer.max_body_bytes = serve.max_body_bytes;
+            layer.public_url.clone_from(&serve.public_url);
+        }
+        if let Some(path) = &global.config {
+            layer = layer.over(SettingsLayer::from_file(path).map_err(fail)?);
+        }
+        Settings::resolve(layer).map_err(fail)
+    }
+}
+
+/// Opens the store the settings name.
+pub fn open_store(settings: &Settings) -> Result<SharedStore, CliError> {
+    let store = match &settings.store {
+        StoreLocation::Memory => EmbeddedStore::in_memory(),
+        StoreLocation::Directory(path) => EmbeddedStore::open(path),
+    }
+    .map_err(|e| fail(format!("cannot open the store at {}: {e}", settings.store)))?;
+    Ok(Arc::new(
+        store.with_union_default_graph(settings.union_default_graph),
+    ))
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = cli.settings().and_then(|settings| {
+        telemetry::init(settings.log_format);
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(fail)?
+            .block_on(run(cli.command, settings))
+    });
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("kgql: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> Result<(), CliError> {
+    let store = open_store(&settings)?;
+    match command {
+        Command::Serve(args) => serve(settings, store, args.no_seed).await,
+        Command::Load(args) => load(&store, args).await,
+        Command::Export(args) => export_graph(&store, args).await,
+        Command::Query(args) => query(&store, &settings, args).await,
+        Command::Validate(args) => validate(&store, args).await,
+        Command::Seed => {
+            let count = ontology::load(&store, &settings.base_iri)
+                .await
+                .map_err(fail)?;
+            eprintln!("loaded {count} quads of the built-in ontology");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(settings: Settings, store: SharedStore, no_seed: bool) -> Result<(), CliError> {
+    if !no_seed
+        && ontology::load_if_empty(&store, &settings.base_iri)
+            .await
+            .map_err(fail)?
+    {
+        tracing::info!("the store was empty: loaded the built-in ontology and seed graph");
+    }
+    let bind = settings.bind.clone();
+    let server = http::Server::bind(settings.clone(), store)
+        .map_err(|e| fail(format!("cannot listen on {bind}: {e}")))?;
+    tracing::info!(
+        store = %settings.store,
+        writable = settings.write_token.is_some(),
+        "kgql listening on http://{}",
+        bind.rsplit_once(':').map_or(bind.clone(), |(host, _)| format!("{host}:{}", server.port()))
+    );
+    server.run().await.map_err(fail)
+}
+
+fn rdf_format(name: &str) -> Result<RdfFormat, CliError> {
+    formats::rdf_format_from_name(name).ok_or_else(|| {
+        fail(format!(
+            "unknown RDF format '{name}' (turtle, ntriples, nquads, trig, jsonld, rdfxml)"
+        ))
+    })
+}
+
+/// A file to load and its format.
+struct Source {
+    path: PathBuf,
+    format: RdfFormat,
+}
+
+impl Source {
+    fn name(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// A document that streams the file.
+    fn open(&self) -> Result<Document, CliError> {
+        let file = std::fs::File::open(&self.path)
+            .map_err(|e| fail(format!("cannot read {}: {e}", self.path.display())))?;
+        Ok(self.document(Box::new(std::io::BufReader::new(file))))
+    }
+
+    fn document(&self, input: Box<dyn Read + Send>) -> Document {
+        Document {
+            input,
+            format: self.format,
+            base_iri: file_base_iri(&self.path),
+            name: self.name(),
+        }
+    }
+}
+
+/// The `file://` IRI of a file, the base IRI of its relative IRIs.
+fn file_base_iri(path: &Path) -> Option<String> {
+    std::path::absolute(path)
+        .ok()
+        .and_then(|p| NamedNode::new(format!("file://{}", p.display())).ok())
+        .map(NamedNode::into_string)
+}
+
+async fn load(store: &SharedStore, args: LoadArgs) -> Result<(), CliError> {
+    let forced = args.format.as_deref().map(rdf_format).transpose()?;
+    let graph = args
+        .graph
+        .as_deref()
+        .map(|iri| sparql::parse_iri("graph", iri).map_err(fail))
+        .transpose()?;
+    let mut sources = Vec::new();
+    for path in &args.files {
+        let format = match forced {
+            Some(format) => format,
+            None => formats::rdf_format_from_path(path).ok_or_else(|| {
+                fail(format!(
+                    "cannot tell the format of {} from its extension: use --format",
+                    path.display()
+                ))
+            })?,
+        };
+        sources.push(Source {
+            path: path.clone(),
+            format,
+        });
+    }
+    let mut check = if args.no_validate {
+        None
+    } else {
+        Some(LoadCheck::start(store).await?)
+    };
+    let bar = indicatif::ProgressBar::new_spinner().with_style(
+        indicatif::ProgressStyle::with_template("{spinner} {human_pos} quads ({per_sec}) {msg}")
+            .expect("the progress template is valid"),
+    );
+    let target = match graph {
+        Some(graph) => LoadTarget::Graph(GraphName::from(graph)),
+        None => LoadTarget::Dataset {
+            default_graph: None,
+        },
+    };
+    let batches: Vec<Vec<Source>> = if args.all_or_nothing {
+        vec![sources]
+    } else {
+        sources.into_iter().map(|s| vec![s]).collect()
+    };
+    let mut total = 0;
+    for batch in batches {
+        let names: Vec<String> = batch.iter().map(Source::name).collect();
+        bar.set_message(names.join(", "));
+        let documents = match check.take() {
+            Some(current) => {
+                let (next, documents) = current.admit(batch, args.warn_only, &bar).await?;
+                check = Some(next);
+                documents
+            }
+            None => batch.iter().map(Source::open).collect::<Result<_, _>>()?,
+        };
+        let progress_bar = bar.clone();
+        let offset = total;
+        let count = store
+            .load(LoadRequest {
+                documents,
+                target: target.clone(),
+                mode: LoadMode::Append,
+                progress: Some(Arc::new(move |n| progress_bar.set_position(offset + n))),
+                bulk: true,
+            })
+            .await
+            .map_err(|e| {
+                bar.abandon();
+                fail(format!("{e}; nothing from {} was stored", names.join(", ")))
+            })?;
+        total += count;
+    }
+    bar.finish_and_clear();
+    eprintln!("loaded {total} quads from {} file(s)", args.files.len());
+    Ok(())
+}
+
+/// Above this many quads, `kgql load` validates new data with the ontology only, not with a copy
+/// of the whole store.
+const LOAD_CHECK_STORE_LIMIT: u64 = 1_000_000;
+
+/// The validation that `kgql load` runs before each transaction: the data so far (ontology,
+/// store, files already loaded) and the results it already has, so that only the results a new
+/// file adds count against it.
+struct LoadCheck {
+    shapes: Arc<Shapes>,
+    data: Graph,
+    baseline: ValidationReport,
+}
+
+impl LoadCheck {
+    async fn start(store: &SharedStore) -> Result<Self, CliError> {
+        let shapes = Arc::new(builtin_shapes()?);
+        let mut data = builtin_ontology()?;
+        let size = store.size().await.map_err(fail)?.quads;
+        if size <= LOAD_CHECK_STORE_LIMIT {
+            data.extend(&store_graph(store).await?);
+        } else {
+            eprintln!(
+                "note: the store holds {size} quads; the files are validated with the ontology \
+                 only, not with the store's content"
+            );
+        }
+        blocking(move || {
+            let baseline = shapes.validate(&data);
+            Ok(Self {
+                shapes,
+                data,
+                baseline,
+            })
+        })
+        .await
+    }
+
+    /// Reads a batch of files, validates them with the data so far and returns documents of
+    /// their content; fails with the report if they add violations, unless `warn_only`.
+    async fn admit(
+        self,
+        batch: Vec<Source>,
+        warn_only: bool,
+        bar: &indicatif::ProgressBar,
+    ) -> Result<(Self, Vec<Document>), CliError> {
+        let (check, contents, added) = blocking(move || {
+            let Self {
+                shapes,
+                mut data,
+                baseline,
+            } = self;
+            let names: Vec<String> = batch.iter().map(Source::name).collect();
+            let mut contents = Vec::new();
+            for source in batch {
+                let bytes = std::fs::read(&source.path)
+                    .map_err(|e| fail(format!("cannot read {}: {e}", source.path.display())))?;
+                read_triples(
+                    &mut data,
+                    bytes.as_slice(),
+                    source.format,
+                    file_base_iri(&source.path).as_deref(),
+                    &source.name(),
+                )
+                .map_err(|e| fail(format!("{e}; nothing from {} was stored", names.join(", "))))?;
+                contents.push((source, bytes));
+            }
+            let report = shapes.validate(&data);
+            let added = report.difference(&baseline);
+            let check = Self {
+                shapes,
+                data,
+                baseline: report,
+            };
+            Ok((check, contents, added))
+        })
+        .await?;
+        let names: Vec<String> = contents.iter().map(|(s, _)| s.name()).collect();
+        if !added.conforms() {
+            if added.has_violations() && !warn_only {
+                bar.abandon();
+                eprint!("{added}");
+                return Err(fail(format!(
+                    "refusing to load {}: the data violates the SHACL shapes (--warn-only loads \
+                     it anyway); nothing from it was stored",
+                    names.join(", ")
+                )));
+            }
+            bar.suspend(|| eprint!("warning: {}: {added}", names.join(", ")));
+        }
+        let documents = contents
+            .into_iter()
+            .map(|(source, bytes)| source.document(Box::new(std::io::Cursor::new(bytes))))
+            .collect();
+        Ok((check, documents))
+    }
+}
+
+/// Runs blocking work (parsing, validation, reading files) off the async executor.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, CliError> + Send + 'static,
+) -> Result<T, CliError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| fail(format!("a worker thread failed: {e}")))?
+}
+
+/// Adds the triples of an RDF document to `graph`; graph names are dropped and blank nodes
+/// renamed apart from those of other documents.
+fn read_triples(
+    graph: &mut Graph,
+    input: impl Read,
+    format: RdfFormat,
+    base_iri: Option<&str>,
+    name: &str,
+) -> Result<(), CliError> {
+    let mut parser = RdfParser::from_format(format).rename_blank_nodes();
+    if let Some(base_iri) = base_iri {
+        parser = parser
+            .with_base_iri(base_iri)
+            .map_err(|e| fail(format!("invalid base IRI for {name}: {e}")))?;
+    }
+    for quad in parser.for_reader(input) {
+        let quad = quad.map_err(|e| fail(format!("invalid {} in {name}: {e}", format.name())))?;
+        graph.insert(TripleRef::from(quad.as_ref()));
+    }
+    Ok(())
+}
+
+fn builtin_file(name: &str) -> ontology::OntologyFile {
+    ontology::FILES
+        .into_iter()
+        .find(|file| file.name == name)
+        .expect("the ontology file is built in")
+}
+
+/// The built-in vocabulary, `ontology/kgql.ttl`.
+fn builtin_ontology() -> Result<Graph, CliError> {
+    let file = builtin_file("kgql.ttl");
+    let mut graph = Graph::new();
+    read_triples(
+        &mut graph,
+        file.content.as_bytes(),
+        file.format,
+        None,
+        file.name,
+    )?;
+    Ok(graph)
+}
+
+/// The built-in shapes, `ontology/shapes.ttl`.
+fn builtin_shapes() -> Result<Shapes, CliError> {
+    let file = builtin_file("shapes.ttl");
+    let mut graph = Graph::new();
+    read_triples(
+        &mut graph,
+        file.content.as_bytes(),
+        file.format,
+        None,
+        file.name,
+    )?;
+    Shapes::from_graph(&graph).map_err(|e| fail(format!("cannot use {}: {e}", file.name)))
+}
+
+/// Every distinct triple of the store, all graphs together.
+async fn store_graph(store: &SharedStore) -> Result<Graph, CliError> {
+    let quads = store.quads(None).await.map_err(fail)?;
+    blocking(move || {
+        let mut graph = Graph::new();
+        for quad in quads {
+            graph.insert(TripleRef::from(quad.map_err(fail)?.as_ref()));
+        }
+        Ok(graph)
+    })
+    .await
+}
+
+/// The format `kgql validate` writes its report in: text, or the report graph in RDF.
+fn report_format(name: &str) -> Result<Option<RdfFormat>, CliError> {
+    if name.eq_ignore_ascii_case("text") {
+        return Ok(None);
+    }
+    formats::rdf_format_from_name(name)
+        .map(Some)
+        .ok_or_else(|| {
+            fail(format!(
+            "unknown report format '{name}' (text, turtle, ntriples, nquads, trig, jsonld, rdfxml)"
+        ))
+        })
+}
+
+async fn validate(store: &SharedStore, args: ValidateArgs) -> Result<(), CliError> {
+    let format = report_format(&args.format)?;
+    let shapes = match args.shapes {
+        None => builtin_shapes()?,
+        Some(path) => {
+            let graph = blocking(move || read_file(&path).map(|graph| (path, graph))).await?;
+            Shapes::from_graph(&graph.1)
+                .map_err(|e| fail(format!("cannot use {}: {e}", graph.0.display())))?
+        }
+    };
+    let mut data = if args.files.is_empty() {
+        store_graph(store).await?
+    } else {
+        builtin_ontology()?
+    };
+    let report = blocking(move || {
+        for path in &args.files {
+            data.extend(&read_file(path)?);
+        }
+        Ok(shapes.validate(&data))
+    })
+    .await?;
+    let mut stdout = std::io::BufWriter::new(std::io::stdout());
+    match format {
+        None => write!(stdout, "{report}").map_err(fail)?,
+        Some(format) => {
+            let mut serializer = sparql::rdf_serializer(format).for_writer(&mut stdout);
+            for triple in &report.to_graph() {
+                serializer.serialize_triple(triple).map_err(fail)?;
+            }
+            serializer.finish().map_err(fail)?;
+        }
+    }
+    stdout.flush().map_err(fail)?;
+    if report.has_violations() {
+        let violations = report
+            .results()
+            .iter()
+            .filter(|r| r.severity == crate::shacl::Severity::Violation)
+            .count();
+        return Err(fail(format!(
+            "the data does not conform to the shapes: {violations} violation{}",
+            if violations == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
+}
+
+/// The triples of an RDF file whose format its extension tells.
+fn read_file(path: &Path) -> Result<Graph, CliError> {
+    let format = formats::rdf_format_from_path(path).ok_or_else(|| {
+        fail(format!(
+            "cannot tell the format of {} from its extension",
+            path.display()
+        ))
+    })?;
+    let file = std::fs::File::open(path)
+        .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+    let mut graph = Graph::new();
+    read_triples(
+        &mut graph,
+        std::io::BufReader::new(file),
+        format,
+        file_base_iri(path).as_deref(),
+        &path.display().to_string(),
+    )?;
+    Ok(graph)
+}
+
+async fn export_graph(store: &SharedStore, args: ExportArgs) -> Result<(), CliError> {
+    let format = rdf_format(&args.format)?;
+    let graph = args
+        .graph
+        .as_deref()
+        .map(|iri| sparql::parse_iri("graph", iri).map_err(fail))
+        .transpose()?;
+    if let Some(graph) = &graph {
+        if !store.contains_graph(graph).await.map_err(fail)? {
+            return Err(fail(format!("no graph {graph} in this store")));
+        }
+    }
+    let body = export::export(store, graph.map(GraphName::from), format)
+        .await
+        .map_err(fail)?;
+    let mut output: Box<dyn Write + Send> = match &args.output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+    };
+    write_stream(body, &mut output).await
+}
+
+async fn write_stream(
+    mut body: stream::ByteStream,
+    output: &mut (dyn Write + Send),
+) -> Result<(), CliError> {
+    use futures_util::StreamExt;
+    while let Some(chunk) = body.next().await {
+        output.write_all(&chunk.map_err(fail)?).map_err(fail)?;
+    }
+    output.flush().map_err(fail)
+}
+
+async fn query(store: &SharedStore, settings: &Settings, args: QueryArgs) -> Result<(), CliError> {
+    let text = match args.query.as_str() {
+        "-" => std::io::read_to_string(std::io::stdin()).map_err(fail)?,
+        other => match other.strip_prefix('@') {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| fail(format!("cannot read {path}: {e}")))?,
+            None => other.to_owned(),
+        },
+    };
+    let query = sparql::prepare_query(&text, None, &DatasetParams::default()).map_err(fail)?;
+    let kind = AnswerKind::of(&query);
+    let format = match (&args.format, kind) {
+        (Some(name), _) => OutputFormat::negotiate(kind, Some(name), None)
+            .map_err(fail)?
+            .ok_or_else(|| fail(format!("'{name}' is not a format for this kind of query")))?,
+        (None, AnswerKind::Results) => OutputFormat::Results(QueryResultsFormat::Tsv),
+        (None, AnswerKind::Graph) => OutputFormat::Rdf(RdfFormat::Turtle),
+    };
+    let limits = crate::store::QueryLimits {
+        timeout: settings.query_timeout,
+    };
+    let output = store.query(query, limits).await.map_err(fail)?;
+    let body = stream::from_blocking_writer(move |w| sparql::write_output(output, format, w));
+    let mut stdout = std::io::BufWriter::new(std::io::stdout());
+    write_stream(body, &mut stdout).await
+}

@@ -1,0 +1,276 @@
+//! Configuration: command-line flags over environment variables (`KGQL_*`) over a TOML file
+//! over defaults.
+//!
+//! [`SettingsLayer`] is one source of settings, every field optional; [`Settings`] is the
+//! resolved whole. Secrets are held in [`Secret`], which never prints its value.
+
+use crate::ontology::DEFAULT_BASE_IRI;
+use serde::Deserialize;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// A value that must not appear in logs or error messages.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret value, for the one place that compares or sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+/// Where the graph is kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreLocation {
+    /// An embedded on-disk store in this directory.
+    Directory(PathBuf),
+    /// An embedded in-memory store.
+    Memory,
+}
+
+impl StoreLocation {
+    /// Reads `memory` or a directory path.
+    pub fn parse(value: &str) -> Self {
+        if value == "memory" || value == ":memory:" {
+            Self::Memory
+        } else {
+            Self::Directory(PathBuf::from(value))
+        }
+    }
+}
+
+impl fmt::Display for StoreLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Directory(path) => write!(f, "{}", path.display()),
+            Self::Memory => f.write_str("memory"),
+        }
+    }
+}
+
+/// Log line format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// One source of settings; unset fields fall through to the next source.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SettingsLayer {
+    /// Address and port to listen on.
+    pub bind: Option<String>,
+    /// Store directory, or `memory`.
+    pub store: Option<String>,
+    /// Bearer token that authorises writes; without one the server is read-only.
+    pub write_token: Option<Secret>,
+    /// Namespace of the entities that `/id/…` dereferences.
+    pub base_iri: Option<String>,
+    /// Query time limit in seconds.
+    pub query_timeout_secs: Option<f64>,
+    /// Whether the default graph is the union of all graphs.
+    pub union_default_graph: Option<bool>,
+    /// Origins allowed by CORS (`*` for any).
+    pub cors_origins: Option<Vec<String>>,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: Option<usize>,
+    /// Log format.
+    pub log_format: Option<LogFormat>,
+    /// Public URL of the server, used in the service description and VoID.
+    pub public_url: Option<String>,
+}
+
+impl SettingsLayer {
+    /// Reads a TOML configuration file.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::File {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })
+    }
+
+    /// This layer with unset fields taken from `lower`.
+    #[must_use]
+    pub fn over(self, lower: Self) -> Self {
+        Self {
+            bind: self.bind.or(lower.bind),
+            store: self.store.or(lower.store),
+            write_token: self.write_token.or(lower.write_token),
+            base_iri: self.base_iri.or(lower.base_iri),
+            query_timeout_secs: self.query_timeout_secs.or(lower.query_timeout_secs),
+            union_default_graph: self.union_default_graph.or(lower.union_default_graph),
+            cors_origins: self.cors_origins.or(lower.cors_origins),
+            max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
+            log_format: self.log_format.or(lower.log_format),
+            public_url: self.public_url.or(lower.public_url),
+        }
+    }
+}
+
+/// The resolved settings of a kgql process.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Address and port to listen on.
+    pub bind: String,
+    /// Where the graph is kept.
+    pub store: StoreLocation,
+    /// Bearer token that authorises writes.
+    pub write_token: Option<Secret>,
+    /// Namespace of the entities that `/id/…` dereferences; ends with `/` or `#`.
+    pub base_iri: String,
+    /// Query time limit.
+    pub query_timeout: Duration,
+    /// Whether the default graph is the union of all graphs.
+    pub union_default_graph: bool,
+    /// Origins allowed by CORS.
+    pub cors_origins: Vec<String>,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// Public URL of the server, if it is known.
+    pub public_url: Option<String>,
+}
+
+/// The default listening address.
+pub const DEFAULT_BIND: &str = "127.0.0.1:7878";
+/// The default store directory, relative to the working directory.
+pub const DEFAULT_STORE: &str = "kgql-data";
+
+impl Settings {
+    /// Resolves a stack of layers (highest priority first) against the defaults, and checks it.
+    pub fn resolve(layer: SettingsLayer) -> Result<Self, ConfigError> {
+        let bind = layer.bind.unwrap_or_else(|| DEFAULT_BIND.to_owned());
+        bind.parse::<SocketAddr>()
+            .map_err(|e| ConfigError::Invalid(format!("bind address '{bind}': {e}")))?;
+        let base_iri = layer
+            .base_iri
+            .unwrap_or_else(|| DEFAULT_BASE_IRI.to_owned());
+        oxigraph::model::NamedNode::new(base_iri.as_str())
+            .map_err(|e| ConfigError::Invalid(format!("base IRI '{base_iri}': {e}")))?;
+        if !base_iri.ends_with('/') && !base_iri.ends_with('#') {
+            return Err(ConfigError::Invalid(format!(
+                "base IRI '{base_iri}' must end with '/' or '#'"
+            )));
+        }
+        let timeout = layer.query_timeout_secs.unwrap_or(30.0);
+        if !(timeout > 0.0 && timeout.is_finite()) {
+            return Err(ConfigError::Invalid(format!(
+                "query timeout {timeout} must be a positive number of seconds"
+            )));
+        }
+        if layer
+            .write_token
+            .as_ref()
+            .is_some_and(|t| t.expose().trim().is_empty())
+        {
+            return Err(ConfigError::Invalid("the write token is empty".to_owned()));
+        }
+        Ok(Self {
+            bind,
+            store: StoreLocation::parse(layer.store.as_deref().unwrap_or(DEFAULT_STORE)),
+            write_token: layer.write_token,
+            base_iri,
+            query_timeout: Duration::from_secs_f64(timeout),
+            union_default_graph: layer.union_default_graph.unwrap_or(true),
+            cors_origins: layer.cors_origins.unwrap_or_default(),
+            max_body_bytes: layer.max_body_bytes.unwrap_or(64 * 1024 * 1024),
+            log_format: layer.log_format.unwrap_or_default(),
+            public_url: layer.public_url.map(|u| u.trim_end_matches('/').to_owned()),
+        })
+    }
+}
+
+/// Errors in the configuration.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The configuration file cannot be read or parsed.
+    #[error("configuration file {}: {message}", path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A setting has an invalid value.
+    #[error("invalid setting: {0}")]
+    Invalid(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn higher_layers_win_and_defaults_fill_the_rest() {
+        let cli = SettingsLayer {
+            bind: Some("0.0.0.0:9000".into()),
+            ..SettingsLayer::default()
+        };
+        let file: SettingsLayer =
+            toml::from_str("bind = \"127.0.0.1:1\"\nstore = \"memory\"\nquery-timeout-secs = 5")
+                .unwrap();
+        let settings = Settings::resolve(cli.over(file)).unwrap();
+        assert_eq!(settings.bind, "0.0.0.0:9000");
+        assert_eq!(settings.store, StoreLocation::Memory);
+        assert_eq!(settings.query_timeout, Duration::from_secs(5));
+        assert_eq!(settings.base_iri, DEFAULT_BASE_IRI);
+        assert!(settings.union_default_graph);
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let layer = SettingsLayer {
+            write_token: Some(Secret::new("hunter2")),
+            ..SettingsLayer::default()
+        };
+        let settings = Settings::resolve(layer).unwrap();
+        assert!(!format!("{settings:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn invalid_values_are_refused() {
+        for layer in [
+            SettingsLayer {
+                bind: Some("nowhere".into()),
+                ..SettingsLayer::default()
+            },
+            SettingsLayer {
+                base_iri: Some("https://example.org/id".into()),
+                ..SettingsLayer::default()
+            },
+            SettingsLayer {
+                query_timeout_secs: Some(0.0),
+                ..SettingsLayer::default()
+            },
+        ] {
+            assert!(Settings::resolve(layer).is_err());
+        }
+        assert!(toml::from_str::<SettingsLayer>("bnid = 1").is_err());
+    }
+}

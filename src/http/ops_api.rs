@@ -1,0 +1,42 @@
+//! Operations: `/healthz`, `/readyz` and `/metrics`.
+
+use super::State;
+use actix_web::http::header::ContentType;
+use actix_web::{web, HttpResponse};
+
+/// Registers the routes.
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .route("/healthz", web::get().to(healthz))
+        .route("/readyz", web::get().to(readyz))
+        .route("/metrics", web::get().to(metrics));
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(ContentType::plaintext())
+        .body("ok\n")
+}
+
+async fn readyz(state: State) -> HttpResponse {
+    match state.store.ping().await {
+        Ok(()) => HttpResponse::Ok()
+            .insert_header(ContentType::plaintext())
+            .body("ready\n"),
+        Err(error) => {
+            tracing::warn!(%error, "store not ready");
+            HttpResponse::ServiceUnavailable()
+                .insert_header(ContentType::plaintext())
+                .body(format!("the store is not reachable: {error}\n"))
+        }
+    }
+}
+
+async fn metrics(state: State) -> HttpResponse {
+    if let Ok(size) = state.store.size().await {
+        state.metrics.set_store_quads(size.quads);
+    }
+    HttpResponse::Ok()
+        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .body(state.metrics.render())
+}

@@ -1,0 +1,20 @@
+//! kgql: a knowledge-graph server for the organisations and initiatives of global AI
+//! governance.
+//!
+//! An RDF store holds the graph. Frontends reach it through GraphQL compiled to SPARQL,
+//! linked-data consumers through dereferenceable IRIs and exports, analysts through a SPARQL 1.1
+//! endpoint. See `ARCHITECTURE.md` for the code map and the invariants.
+
+pub mod cli;
+pub mod config;
+pub mod export;
+pub mod formats;
+pub mod http;
+pub mod linked_data;
+pub mod metrics;
+pub mod ontology;
+pub mod shacl;
+pub mod sparql;
+pub mod store;
+pub mod stream;
+pub mod telemetry;

@@ -1,0 +1,5 @@
+//! The `kgql` binary.
+
+fn main() -> std::process::ExitCode {
+    kgql::cli::main()
+}

@@ -1,0 +1,432 @@
+//! The SPARQL 1.1 Protocol's semantics, independent of the web framework: parsing operations,
+//! applying protocol-specified datasets, and writing answers in the negotiated format.
+
+use crate::formats;
+use crate::ontology::PREFIXES;
+use crate::store::{QueryLimits, QueryOutput, SharedStore, StoreError};
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphName, NamedNode, Triple};
+use oxigraph::sparql::{QuerySolution, Variable};
+use spargebra::algebra::GraphPattern;
+use spargebra::term::GroundTerm;
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use spargebra::algebra::QueryDataset;
+use spargebra::{GraphUpdateOperation, Query, SparqlParser, Update};
+use std::io::{self, Write};
+
+/// A protocol-specified dataset: `default-graph-uri` and `named-graph-uri` for queries,
+/// `using-graph-uri` and `using-named-graph-uri` for updates.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DatasetParams {
+    /// Graphs merged into the default graph.
+    pub default_graphs: Vec<String>,
+    /// Graphs available as named graphs.
+    pub named_graphs: Vec<String>,
+}
+
+impl DatasetParams {
+    /// Whether the request specified no dataset.
+    pub fn is_empty(&self) -> bool {
+        self.default_graphs.is_empty() && self.named_graphs.is_empty()
+    }
+}
+
+/// Errors in what a client sent.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProtocolError {
+    /// The query or update text is not valid SPARQL.
+    #[error("invalid SPARQL {kind}: {message}")]
+    Syntax {
+        /// `query` or `update`.
+        kind: &'static str,
+        /// The parser's message, with the position.
+        message: String,
+    },
+    /// A dataset parameter is not an absolute IRI.
+    #[error("parameter {parameter}: '{value}' is not a valid IRI: {message}")]
+    InvalidIri {
+        /// The parameter's name.
+        parameter: &'static str,
+        /// The value sent.
+        value: String,
+        /// Why it is invalid.
+        message: String,
+    },
+    /// The update names its dataset (USING, USING NAMED or WITH) and so does the request.
+    #[error("the update specifies its dataset with USING or WITH, and the request with using-graph-uri or using-named-graph-uri: only one may")]
+    DatasetConflict,
+}
+
+/// Parses a query and applies a protocol-specified dataset, which replaces the query's own
+/// `FROM` and `FROM NAMED`.
+pub fn prepare_query(
+    text: &str,
+    base_iri: Option<&str>,
+    dataset: &DatasetParams,
+) -> Result<Query, ProtocolError> {
+    let mut parser = SparqlParser::new();
+    if let Some(base_iri) = base_iri {
+        parser = parser
+            .with_base_iri(base_iri)
+            .map_err(|e| ProtocolError::Syntax {
+                kind: "query",
+                message: e.to_string(),
+            })?;
+    }
+    let mut query = parser
+        .parse_query(text)
+        .map_err(|e| ProtocolError::Syntax {
+            kind: "query",
+            message: e.to_string(),
+        })?;
+    if !dataset.is_empty() {
+        let default = iris("default-graph-uri", &dataset.default_graphs)?;
+        let named = iris("named-graph-uri", &dataset.named_graphs)?;
+        let specified = QueryDataset {
+            default,
+            named: Some(named),
+        };
+        match &mut query {
+            Query::Select { dataset, .. }
+            | Query::Construct { dataset, .. }
+            | Query::Describe { dataset, .. }
+            | Query::Ask { dataset, .. } => *dataset = Some(specified),
+        }
+    }
+    Ok(query)
+}
+
+/// Parses an update and applies a protocol-specified dataset to its DELETE/INSERT operations.
+pub fn prepare_update(
+    text: &str,
+    base_iri: Option<&str>,
+    dataset: &DatasetParams,
+) -> Result<Update, ProtocolError> {
+    let mut parser = SparqlParser::new();
+    if let Some(base_iri) = base_iri {
+        parser = parser
+            .with_base_iri(base_iri)
+            .map_err(|e| ProtocolError::Syntax {
+                kind: "update",
+                message: e.to_string(),
+            })?;
+    }
+    let mut update = parser
+        .parse_update(text)
+        .map_err(|e| ProtocolError::Syntax {
+            kind: "update",
+            message: e.to_string(),
+        })?;
+    if !dataset.is_empty() {
+        let default = iris("using-graph-uri", &dataset.default_graphs)?;
+        let named = iris("using-named-graph-uri", &dataset.named_graphs)?;
+        for operation in &mut update.operations {
+            if let GraphUpdateOperation::DeleteInsert { using, .. } = operation {
+                if using.is_some() {
+                    return Err(ProtocolError::DatasetConflict);
+                }
+                *using = Some(QueryDataset {
+                    default: default.clone(),
+                    named: Some(named.clone()),
+                });
+            }
+        }
+    }
+    Ok(update)
+}
+
+fn iris(parameter: &'static str, values: &[String]) -> Result<Vec<NamedNode>, ProtocolError> {
+    values
+        .iter()
+        .map(|value| {
+            NamedNode::new(value.as_str()).map_err(|e| ProtocolError::InvalidIri {
+                parameter,
+                value: value.clone(),
+                message: e.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Parses an absolute IRI given by a client for `parameter`.
+pub fn parse_iri(parameter: &'static str, value: &str) -> Result<NamedNode, ProtocolError> {
+    NamedNode::new(value).map_err(|e| ProtocolError::InvalidIri {
+        parameter,
+        value: value.to_owned(),
+        message: e.to_string(),
+    })
+}
+
+/// What kind of answer a query gives, which decides the formats it can be written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnswerKind {
+    /// SELECT and ASK: SPARQL results formats.
+    Results,
+    /// CONSTRUCT and DESCRIBE: RDF formats.
+    Graph,
+}
+
+impl AnswerKind {
+    /// The answer kind of `query`.
+    pub fn of(query: &Query) -> Self {
+        match query {
+            Query::Select { .. } | Query::Ask { .. } => Self::Results,
+            Query::Construct { .. } | Query::Describe { .. } => Self::Graph,
+        }
+    }
+}
+
+/// A negotiated output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// A SPARQL results format.
+    Results(QueryResultsFormat),
+    /// An RDF format.
+    Rdf(RdfFormat),
+}
+
+impl OutputFormat {
+    /// The `Content-Type` to answer with.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Results(format) => formats::results_media_types(format)[0],
+            Self::Rdf(format) => formats::rdf_media_types(format)[0],
+        }
+    }
+
+    /// Picks the format of an answer from a `format` parameter (which wins) or `Accept`.
+    /// `Ok(None)` means nothing acceptable exists.
+    pub fn negotiate(
+        kind: AnswerKind,
+        format_param: Option<&str>,
+        accept: Option<&str>,
+    ) -> Result<Option<Self>, formats::InvalidAccept> {
+        Ok(match (kind, format_param) {
+            (AnswerKind::Results, Some(name)) => {
+                formats::results_format_from_name(name).map(Self::Results)
+            }
+            (AnswerKind::Graph, Some(name)) => formats::rdf_format_from_name(name)
+                .filter(|f| formats::RDF_FORMATS.contains(f))
+                .map(Self::Rdf),
+            (AnswerKind::Results, None) => formats::negotiate_results(accept)?.map(Self::Results),
+            (AnswerKind::Graph, None) => {
+                formats::negotiate_rdf(accept, &formats::RDF_FORMATS)?.map(Self::Rdf)
+            }
+        })
+    }
+}
+
+/// An RDF serializer with the ontology's prefixes.
+pub fn rdf_serializer(format: RdfFormat) -> RdfSerializer {
+    let mut serializer = RdfSerializer::from_format(format);
+    for (prefix, iri) in PREFIXES {
+        serializer = serializer
+            .with_prefix(*prefix, *iri)
+            .expect("the built-in prefixes are valid");
+    }
+    serializer
+}
+
+fn store_error(error: StoreError) -> io::Error {
+    io::Error::other(error)
+}
+
+/// Writes a query's answer. Blocks: call it on a blocking thread.
+pub fn write_output(output: QueryOutput, format: OutputFormat, writer: impl Write) -> io::Result<()> {
+    match (output, format) {
+        (QueryOutput::Boolean(value), OutputFormat::Results(format)) => {
+            QueryResultsSerializer::from_format(format).serialize_boolean_to_writer(writer, value)?;
+        }
+        (QueryOutput::Solutions { variables, rows }, OutputFormat::Results(format)) => {
+            let mut serializer = QueryResultsSerializer::from_format(format)
+                .serialize_solutions_to_writer(writer, variables.to_vec())?;
+            for row in rows {
+                serializer.serialize(&row.map_err(store_error)?)?;
+            }
+            serializer.finish()?;
+        }
+        (QueryOutput::Graph(triples), OutputFormat::Rdf(format)) => {
+            let mut serializer = rdf_serializer(format).for_writer(writer);
+            for triple in triples {
+                serializer.serialize_triple(&triple.map_err(store_error)?)?;
+            }
+            serializer.finish()?;
+        }
+        (output, format) => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{output:?} cannot be written as {format:?}"),
+            ))
+        }
+    }
+    Ok(())
+}
+
+/// Recovers the store error behind an I/O error of [`write_output`], if there is one.
+pub fn as_store_error(error: &io::Error) -> Option<&StoreError> {
+    error.get_ref()?.downcast_ref::<StoreError>()
+}
+
+/// The graph a Graph Store request addresses: `?default` or `?graph=IRI`.
+pub fn graph_target(
+    default: bool,
+    graph: Option<&str>,
+) -> Result<Option<GraphName>, ProtocolError> {
+    match (default, graph) {
+        (true, None) => Ok(Some(GraphName::DefaultGraph)),
+        (false, Some(iri)) => Ok(Some(parse_iri("graph", iri)?.into())),
+        _ => Ok(None),
+    }
+}
+
+/// Binds `variable` to `value` in a query built from constant text: the query's pattern is
+/// joined with a one-row `VALUES`. This is how a parameter enters a query without ever being
+/// formatted into its text.
+pub fn bind(mut query: Query, variable: &str, value: impl Into<GroundTerm>) -> Query {
+    let values = GraphPattern::Values {
+        variables: vec![Variable::new_unchecked(variable)],
+        bindings: vec![vec![Some(value.into())]],
+    };
+    let pattern = match &mut query {
+        Query::Select { pattern, .. }
+        | Query::Construct { pattern, .. }
+        | Query::Describe { pattern, .. }
+        | Query::Ask { pattern, .. } => pattern,
+    };
+    join_inside_modifiers(pattern, values);
+    query
+}
+
+/// Joins `values` with the innermost pattern under projections and solution modifiers, so that
+/// the bound variable is visible to the whole query.
+fn join_inside_modifiers(pattern: &mut GraphPattern, values: GraphPattern) {
+    match pattern {
+        GraphPattern::Project { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Reduced { inner }
+        | GraphPattern::Slice { inner, .. }
+        | GraphPattern::OrderBy { inner, .. } => join_inside_modifiers(inner, values),
+        other => {
+            let inner = std::mem::replace(other, GraphPattern::Bgp { patterns: Vec::new() });
+            *other = GraphPattern::Join {
+                left: Box::new(values),
+                right: Box::new(inner),
+            };
+        }
+    }
+}
+
+/// Parses a query written into the program (never user input).
+///
+/// # Panics
+/// If the text is not valid SPARQL, which the tests of its caller catch.
+pub fn constant_query(text: &str) -> Query {
+    SparqlParser::new()
+        .parse_query(text)
+        .unwrap_or_else(|e| panic!("invalid built-in query: {e}\n{text}"))
+}
+
+/// Runs a SELECT query and collects its rows.
+pub async fn select(
+    store: &SharedStore,
+    query: Query,
+    limits: QueryLimits,
+) -> Result<Vec<QuerySolution>, StoreError> {
+    match store.query(query, limits).await? {
+        QueryOutput::Solutions { rows, .. } => {
+            tokio::task::spawn_blocking(move || rows.collect::<Result<Vec<_>, _>>())
+                .await
+                .map_err(|e| StoreError::Storage(format!("query task failed: {e}")))?
+        }
+        other => Err(StoreError::Evaluation(format!(
+            "expected solutions, got {other:?}"
+        ))),
+    }
+}
+
+/// Runs a CONSTRUCT or DESCRIBE query and collects its triples.
+pub async fn construct(
+    store: &SharedStore,
+    query: Query,
+    limits: QueryLimits,
+) -> Result<Vec<Triple>, StoreError> {
+    match store.query(query, limits).await? {
+        QueryOutput::Graph(triples) => {
+            tokio::task::spawn_blocking(move || triples.collect::<Result<Vec<_>, _>>())
+                .await
+                .map_err(|e| StoreError::Storage(format!("query task failed: {e}")))?
+        }
+        other => Err(StoreError::Evaluation(format!(
+            "expected a graph, got {other:?}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protocol_datasets_replace_the_querys_own() {
+        let dataset = DatasetParams {
+            default_graphs: vec!["http://example.com/g1".into()],
+            named_graphs: vec![],
+        };
+        let query = prepare_query(
+            "SELECT * FROM <http://example.com/g0> { ?s ?p ?o }",
+            None,
+            &dataset,
+        )
+        .unwrap();
+        let text = query.to_string();
+        assert!(text.contains("FROM <http://example.com/g1>"), "{text}");
+        assert!(!text.contains("g0"), "{text}");
+    }
+
+    #[test]
+    fn using_conflicts_with_protocol_datasets() {
+        let dataset = DatasetParams {
+            default_graphs: vec!["http://example.com/g1".into()],
+            named_graphs: vec![],
+        };
+        let error = prepare_update(
+            "WITH <http://example.com/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+            None,
+            &dataset,
+        )
+        .unwrap_err();
+        assert_eq!(error, ProtocolError::DatasetConflict);
+    }
+
+    #[test]
+    fn syntax_errors_say_where() {
+        let error = prepare_query("SELECT * WHERE { ?s ?p }", None, &DatasetParams::default())
+            .unwrap_err();
+        assert!(error.to_string().contains("1:"), "{error}");
+    }
+
+    #[test]
+    fn bound_values_are_terms_not_text() {
+        let query = constant_query("SELECT ?o WHERE { ?s ?p ?o } LIMIT 3");
+        let hostile = oxigraph::model::Literal::new_simple_literal("a\" } ; DROP ALL #\n");
+        let bound = bind(query, "s", hostile);
+        let text = bound.to_string();
+        assert!(text.contains(r#"VALUES ?s { "a\" } ; DROP ALL #\n" }"#), "{text}");
+        assert!(text.contains("LIMIT 3"), "{text}");
+        // The printed query parses back to the same algebra: the value stayed a value.
+        assert_eq!(SparqlParser::new().parse_query(&text).unwrap(), bound);
+    }
+
+    #[test]
+    fn dataset_iris_are_checked() {
+        let dataset = DatasetParams {
+            default_graphs: vec!["not an iri".into()],
+            named_graphs: vec![],
+        };
+        assert!(matches!(
+            prepare_query("ASK {}", None, &dataset),
+            Err(ProtocolError::InvalidIri { .. })
+        ));
+    }
+}

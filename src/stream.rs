@@ -1,0 +1,104 @@
+//! Byte streams produced by blocking writers.
+//!
+//! Serializers (SPARQL results, RDF) are synchronous writers and store iterators block, so a
+//! response body is written on a blocking thread into a [`ChunkWriter`] that hands chunks to the
+//! async side through a bounded channel. When the receiver goes away (the client disconnected),
+//! the next write fails and the blocking work stops.
+
+use bytes::Bytes;
+use futures_util::Stream;
+use std::io::{self, Write};
+use std::pin::Pin;
+use tokio::sync::mpsc;
+
+/// A stream of body chunks.
+pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, io::Error>> + Send>>;
+
+/// Bytes buffered before a chunk is sent.
+const CHUNK_SIZE: usize = 64 * 1024;
+/// Chunks in flight between the writer and the client.
+const CHANNEL_CAPACITY: usize = 8;
+
+/// A [`Write`] that sends its output as chunks over a channel.
+pub struct ChunkWriter {
+    buffer: Vec<u8>,
+    sender: mpsc::Sender<Result<Bytes, io::Error>>,
+}
+
+impl ChunkWriter {
+    fn send(&mut self) -> io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(
+            &mut self.buffer,
+            Vec::with_capacity(CHUNK_SIZE),
+        ));
+        self.sender
+            .blocking_send(Ok(chunk))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the reader went away"))
+    }
+}
+
+impl Write for ChunkWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.buffer.extend_from_slice(buf);
+        if self.buffer.len() >= CHUNK_SIZE {
+            self.send()?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        // Chunks are sent when full or at the end; flushing early would only fragment them.
+        Ok(())
+    }
+}
+
+/// Runs `write` on a blocking thread and streams what it writes. An error it returns ends the
+/// stream with that error; nothing is sent before the first full chunk, so an error that
+/// happens early arrives before any data.
+pub fn from_blocking_writer(
+    write: impl FnOnce(&mut ChunkWriter) -> io::Result<()> + Send + 'static,
+) -> ByteStream {
+    let (sender, mut receiver) = mpsc::channel(CHANNEL_CAPACITY);
+    tokio::task::spawn_blocking(move || {
+        let mut writer = ChunkWriter {
+            buffer: Vec::with_capacity(CHUNK_SIZE),
+            sender: sender.clone(),
+        };
+        let result = write(&mut writer).and_then(|()| writer.send());
+        if let Err(error) = result {
+            if error.kind() != io::ErrorKind::BrokenPipe {
+                let _ = sender.blocking_send(Err(error));
+            }
+        }
+    });
+    Box::pin(futures_util::stream::poll_fn(move |cx| {
+        receiver.poll_recv(cx)
+    }))
+}
+
+/// Waits for the first item of `stream`: an error there is returned as such, otherwise the
+/// stream is given back whole. Lets a caller choose the response status after the work that is
+/// most likely to fail (query evaluation up to the first chunk) has run.
+pub async fn first_chunk(mut stream: ByteStream) -> Result<ByteStream, io::Error> {
+    use futures_util::StreamExt;
+    match stream.next().await {
+        None => Ok(Box::pin(futures_util::stream::empty())),
+        Some(Err(error)) => Err(error),
+        Some(Ok(chunk)) => Ok(Box::pin(
+            futures_util::stream::once(async move { Ok(chunk) }).chain(stream),
+        )),
+    }
+}
+
+/// Collects a whole stream (for small bodies and tests).
+pub async fn collect(mut stream: ByteStream) -> Result<Vec<u8>, io::Error> {
+    use futures_util::StreamExt;
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        body.extend_from_slice(&chunk?);
+    }
+    Ok(body)
+}

@@ -1,0 +1,239 @@
+//! Bad input over real HTTP: a clear 4xx that says what is wrong and where, and nothing stored.
+
+use crate::helpers::{spawn_app, spawn_app_with, Options, TOKEN};
+use kgql::config::SettingsLayer;
+
+const GRAPH: &str = "urn:example:upload";
+
+fn graph_size(app: &crate::helpers::TestApp) -> u64 {
+    app.count(&format!(
+        "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}"
+    ))
+}
+
+#[test]
+fn malformed_sparql_gets_the_parsers_message_and_position() {
+    let app = spawn_app();
+    let response = app
+        .post("/sparql")
+        .header("content-type", "application/sparql-query")
+        .body("SELECT * WHERE {\n  ?s ?p \n}")
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let message = response.text().unwrap();
+    assert!(message.contains("invalid SPARQL query"), "{message}");
+    assert!(message.contains("3:"), "the position (line 3): {message}");
+
+    let response = app
+        .post("/sparql")
+        .header("content-type", "application/sparql-update")
+        .bearer_auth(TOKEN)
+        .body("INSERT DATA { <a> }")
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(response.text().unwrap().contains("invalid SPARQL update"));
+}
+
+#[test]
+fn a_turtle_upload_broken_on_line_500_names_the_line_and_stores_nothing() {
+    let app = spawn_app();
+    let mut turtle = String::from("@prefix ex: <http://example.com/> .\n");
+    for i in 2..500 {
+        turtle.push_str(&format!("ex:s{i} ex:p \"{i}\" .\n"));
+    }
+    turtle.push_str("ex:s500 ex:p \"unterminated .\n");
+    for verb in ["PUT", "POST"] {
+        let response = app
+            .client
+            .request(
+                verb.parse().unwrap(),
+                format!("{}/store?graph={GRAPH}", app.url),
+            )
+            .header("content-type", "text/turtle")
+            .bearer_auth(TOKEN)
+            .body(turtle.clone())
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), 400, "{verb}");
+        let message = response.text().unwrap();
+        assert!(message.contains("line 500"), "{verb}: {message}");
+        assert_eq!(graph_size(&app), 0, "{verb}: nothing from the upload is stored");
+    }
+}
+
+#[test]
+fn unknown_formats_get_406_and_415() {
+    let app = spawn_app();
+    let response = app
+        .post("/sparql")
+        .header("content-type", "application/sparql-query")
+        .header("accept", "image/png")
+        .body("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 406);
+    assert!(response.text().unwrap().contains("application/sparql-results+json"));
+
+    let response = app
+        .client
+        .put(format!("{}/store?graph={GRAPH}", app.url))
+        .header("content-type", "application/x-unknown")
+        .bearer_auth(TOKEN)
+        .body("data")
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 415);
+
+    let response = app
+        .post("/sparql")
+        .header("content-type", "text/plain")
+        .body("ASK {}")
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 415);
+}
+
+#[test]
+fn bad_bytes_headers_and_parameters_get_400() {
+    let app = spawn_app();
+    // Not UTF-8.
+    let response = app
+        .post("/sparql")
+        .header("content-type", "application/sparql-query")
+        .body(vec![b'A', b'S', b'K', b' ', 0xff, b'{', b'}'])
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(response.text().unwrap().contains("UTF-8"));
+    // No content type.
+    let response = app.post("/sparql").body("ASK {}").send().unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(response.text().unwrap().contains("Content-Type"));
+    // A malformed Accept header.
+    let response = app
+        .get("/sparql?query=ASK%7B%7D")
+        .header("accept", "json")
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    // Conflicting dataset parameters: an update with WITH and using-graph-uri.
+    let response = app
+        .post("/sparql?using-graph-uri=urn:example:g")
+        .header("content-type", "application/sparql-update")
+        .bearer_auth(TOKEN)
+        .body("WITH <urn:example:h> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    // A dataset IRI that is not one.
+    let response = app
+        .get("/sparql?query=ASK%7B%7D&default-graph-uri=not%20an%20iri")
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(response.text().unwrap().contains("default-graph-uri"));
+    // Graph Store: both ?default and ?graph.
+    let response = app
+        .get(&format!("/store?default&graph={GRAPH}"))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 400);
+}
+
+#[test]
+fn writes_need_the_token() {
+    let app = spawn_app();
+    let update = "INSERT DATA { GRAPH <urn:example:upload> { <urn:a> <urn:b> <urn:c> } }";
+    let send = |token: Option<&str>| {
+        let mut request = app
+            .post("/sparql")
+            .header("content-type", "application/sparql-update")
+            .body(update);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().unwrap()
+    };
+    let response = send(None);
+    assert_eq!(response.status(), 401);
+    assert!(response.headers().contains_key("www-authenticate"));
+    assert_eq!(send(Some("wrong")).status(), 403);
+    assert_eq!(graph_size(&app), 0);
+    assert_eq!(send(Some(TOKEN)).status(), 204);
+    assert_eq!(graph_size(&app), 1);
+}
+
+#[test]
+fn a_server_without_a_token_is_read_only() {
+    let app = spawn_app_with(Options {
+        writable: false,
+        ..Options::default()
+    });
+    let response = app
+        .post("/sparql")
+        .header("content-type", "application/sparql-update")
+        .bearer_auth(TOKEN)
+        .body("INSERT DATA { GRAPH <urn:example:upload> { <urn:a> <urn:b> <urn:c> } }")
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert!(response.text().unwrap().contains("read-only"));
+    let response = app
+        .client
+        .delete(format!("{}/store?graph=https://w3id.org/kgql/ontology", app.url))
+        .bearer_auth(TOKEN)
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert_eq!(graph_size(&app), 0);
+}
+
+#[test]
+fn a_query_past_the_timeout_is_cancelled_with_503() {
+    let app = spawn_app_with(Options {
+        layer: SettingsLayer {
+            query_timeout_secs: Some(0.5),
+            ..SettingsLayer::default()
+        },
+        ..Options::default()
+    });
+    let started = std::time::Instant::now();
+    // A cross product of the seed graph with itself, four times over, then counted.
+    let response = app
+        .post("/sparql")
+        .header("content-type", "application/sparql-query")
+        .body(
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+        )
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    assert!(response.text().unwrap().contains("cancelled"));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "cancelled, not run to the end"
+    );
+    // The server still answers.
+    app.select("ASK {}");
+}
+
+#[test]
+fn bodies_over_the_limit_are_refused() {
+    let app = spawn_app_with(Options {
+        seed: false,
+        layer: SettingsLayer {
+            max_body_bytes: Some(1024),
+            ..SettingsLayer::default()
+        },
+        ..Options::default()
+    });
+    let response = app
+        .post("/sparql")
+        .header("content-type", "application/sparql-query")
+        .body(format!("ASK {{}} #{}", "x".repeat(4096)))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 413);
+}

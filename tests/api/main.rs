@@ -1,0 +1,9 @@
+//! Integration tests: a real server on a free port, a real on-disk store, real HTTP.
+
+mod bad_input;
+mod cli;
+mod competency;
+mod conformance;
+mod helpers;
+mod linked_data;
+mod validate;
