@@ -6,4 +6,5 @@ mod competency;
 mod conformance;
 mod helpers;
 mod linked_data;
+mod ontology;
 mod validate;
