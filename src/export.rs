@@ -12,9 +12,7 @@ use std::time::Duration;
 /// Every distinct triple of the default graph (the union of all graphs unless configured
 /// otherwise). A triple stated in several graphs is written once.
 static ALL_TRIPLES: LazyLock<spargebra::Query> = LazyLock::new(|| {
-    constant_query(
-        "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
-    )
+    constant_query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
 });
 
 /// An export is not an interactive query: it gets a day.

@@ -145,7 +145,11 @@ fn parse_accept(header: &str) -> Result<Vec<MediaRange>, InvalidAccept> {
             continue;
         }
         let mut pieces = part.split(';');
-        let essence = pieces.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let essence = pieces
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
         let Some((kind, subtype)) = essence.split_once('/') else {
             return Err(InvalidAccept(format!("'{part}' is not a media range")));
         };
@@ -214,7 +218,9 @@ pub fn negotiate<T: Copy>(
 }
 
 /// Negotiates a SPARQL results format.
-pub fn negotiate_results(accept: Option<&str>) -> Result<Option<QueryResultsFormat>, InvalidAccept> {
+pub fn negotiate_results(
+    accept: Option<&str>,
+) -> Result<Option<QueryResultsFormat>, InvalidAccept> {
     let offers: Vec<_> = RESULTS_FORMATS
         .iter()
         .map(|f| (*f, results_media_types(*f)))

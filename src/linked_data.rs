@@ -54,7 +54,11 @@ pub async fn describe(
 }
 
 /// The SPARQL 1.1 service description of the endpoint at `endpoint`.
-pub fn service_description(endpoint: &str, union_default_graph: bool, writable: bool) -> Vec<Triple> {
+pub fn service_description(
+    endpoint: &str,
+    union_default_graph: bool,
+    writable: bool,
+) -> Vec<Triple> {
     let service = NamedNode::new_unchecked(format!("{endpoint}#service"));
     let sd = |local: &str| NamedNode::new_unchecked(format!("{SD}{local}"));
     let mut triples = vec![
@@ -64,7 +68,11 @@ pub fn service_description(endpoint: &str, union_default_graph: bool, writable: 
             sd("endpoint"),
             NamedNode::new_unchecked(endpoint),
         ),
-        Triple::new(service.clone(), sd("supportedLanguage"), sd("SPARQL11Query")),
+        Triple::new(
+            service.clone(),
+            sd("supportedLanguage"),
+            sd("SPARQL11Query"),
+        ),
     ];
     if writable {
         triples.push(Triple::new(
@@ -226,7 +234,8 @@ pub struct IriMapper<'a> {
 impl IriMapper<'_> {
     /// The local path (`/id/…`) of an IRI in the namespace.
     pub fn local_path(&self, iri: &str) -> Option<String> {
-        iri.strip_prefix(self.base_iri).map(|rest| format!("/id/{rest}"))
+        iri.strip_prefix(self.base_iri)
+            .map(|rest| format!("/id/{rest}"))
     }
 
     /// The IRI of a local path below `/id/`.
@@ -312,12 +321,7 @@ pub fn render_html(entity: &NamedNode, triples: &[Triple], mapper: &IriMapper<'_
                         Term::Literal(l) => escape(l.value()),
                         other => escape(&other.to_string()),
                     };
-                    let _ = write!(
-                        inner,
-                        "<li>{} {}</li>",
-                        link(t.predicate.as_str()),
-                        value
-                    );
+                    let _ = write!(inner, "<li>{} {}</li>", link(t.predicate.as_str()), value);
                 }
                 inner.push_str("</ul>");
                 inner
@@ -434,13 +438,18 @@ mod tests {
             base_iri: "https://w3id.org/kgql/id/",
         };
         assert_eq!(
-            mapper.local_path("https://w3id.org/kgql/id/org/itu").as_deref(),
+            mapper
+                .local_path("https://w3id.org/kgql/id/org/itu")
+                .as_deref(),
             Some("/id/org/itu")
         );
         assert_eq!(
             mapper.iri("org/itu").unwrap().as_str(),
             "https://w3id.org/kgql/id/org/itu"
         );
-        assert_eq!(mapper.compact("http://schema.org/organizer"), "schema:organizer");
+        assert_eq!(
+            mapper.compact("http://schema.org/organizer"),
+            "schema:organizer"
+        );
     }
 }

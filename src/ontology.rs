@@ -130,8 +130,8 @@ pub async fn load(store: &SharedStore, base_iri: &str) -> Result<u64, StoreError
     let quads = quads(base_iri)?;
     let mut nquads = Vec::new();
     {
-        let mut serializer = oxigraph::io::RdfSerializer::from_format(RdfFormat::NQuads)
-            .for_writer(&mut nquads);
+        let mut serializer =
+            oxigraph::io::RdfSerializer::from_format(RdfFormat::NQuads).for_writer(&mut nquads);
         for quad in &quads {
             serializer.serialize_quad(quad)?;
         }

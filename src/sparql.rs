@@ -6,11 +6,11 @@ use crate::ontology::PREFIXES;
 use crate::store::{QueryLimits, QueryOutput, SharedStore, StoreError};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, NamedNode, Triple};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{QuerySolution, Variable};
 use spargebra::algebra::GraphPattern;
-use spargebra::term::GroundTerm;
-use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use spargebra::algebra::QueryDataset;
+use spargebra::term::GroundTerm;
 use spargebra::{GraphUpdateOperation, Query, SparqlParser, Update};
 use std::io::{self, Write};
 
@@ -233,10 +233,15 @@ fn store_error(error: StoreError) -> io::Error {
 }
 
 /// Writes a query's answer. Blocks: call it on a blocking thread.
-pub fn write_output(output: QueryOutput, format: OutputFormat, writer: impl Write) -> io::Result<()> {
+pub fn write_output(
+    output: QueryOutput,
+    format: OutputFormat,
+    writer: impl Write,
+) -> io::Result<()> {
     match (output, format) {
         (QueryOutput::Boolean(value), OutputFormat::Results(format)) => {
-            QueryResultsSerializer::from_format(format).serialize_boolean_to_writer(writer, value)?;
+            QueryResultsSerializer::from_format(format)
+                .serialize_boolean_to_writer(writer, value)?;
         }
         (QueryOutput::Solutions { variables, rows }, OutputFormat::Results(format)) => {
             let mut serializer = QueryResultsSerializer::from_format(format)
@@ -308,7 +313,12 @@ fn join_inside_modifiers(pattern: &mut GraphPattern, values: GraphPattern) {
         | GraphPattern::Slice { inner, .. }
         | GraphPattern::OrderBy { inner, .. } => join_inside_modifiers(inner, values),
         other => {
-            let inner = std::mem::replace(other, GraphPattern::Bgp { patterns: Vec::new() });
+            let inner = std::mem::replace(
+                other,
+                GraphPattern::Bgp {
+                    patterns: Vec::new(),
+                },
+            );
             *other = GraphPattern::Join {
                 left: Box::new(values),
                 right: Box::new(inner),
@@ -401,8 +411,8 @@ mod tests {
 
     #[test]
     fn syntax_errors_say_where() {
-        let error = prepare_query("SELECT * WHERE { ?s ?p }", None, &DatasetParams::default())
-            .unwrap_err();
+        let error =
+            prepare_query("SELECT * WHERE { ?s ?p }", None, &DatasetParams::default()).unwrap_err();
         assert!(error.to_string().contains("1:"), "{error}");
     }
 
@@ -412,7 +422,10 @@ mod tests {
         let hostile = oxigraph::model::Literal::new_simple_literal("a\" } ; DROP ALL #\n");
         let bound = bind(query, "s", hostile);
         let text = bound.to_string();
-        assert!(text.contains(r#"VALUES ?s { "a\" } ; DROP ALL #\n" }"#), "{text}");
+        assert!(
+            text.contains(r#"VALUES ?s { "a\" } ; DROP ALL #\n" }"#),
+            "{text}"
+        );
         assert!(text.contains("LIMIT 3"), "{text}");
         // The printed query parses back to the same algebra: the value stayed a value.
         assert_eq!(SparqlParser::new().parse_query(&text).unwrap(), bound);

@@ -21,7 +21,9 @@ pub enum ApiError {
     #[error(transparent)]
     InvalidAccept(#[from] InvalidAccept),
     /// Writing needs credentials and none were sent.
-    #[error("this operation changes the graph: send the write token as 'Authorization: Bearer <token>'")]
+    #[error(
+        "this operation changes the graph: send the write token as 'Authorization: Bearer <token>'"
+    )]
     Unauthorized,
     /// The credentials sent are wrong, or the server is read-only.
     #[error("{0}")]

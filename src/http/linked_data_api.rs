@@ -149,15 +149,12 @@ async fn export(request: HttpRequest, state: State) -> Result<HttpResponse, ApiE
     };
     if let Some(graph) = &graph {
         if !state.store.contains_graph(graph).await? {
-            return Err(ApiError::NotFound(format!("no graph {graph} in this store")));
+            return Err(ApiError::NotFound(format!(
+                "no graph {graph} in this store"
+            )));
         }
     }
-    let body = crate::export::export(
-        &state.store,
-        graph.map(GraphName::from),
-        format,
-    )
-    .await?;
+    let body = crate::export::export(&state.store, graph.map(GraphName::from), format).await?;
     let body = stream::first_chunk(body)
         .await
         .map_err(ApiError::from_stream_error)?;

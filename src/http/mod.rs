@@ -185,7 +185,9 @@ pub(crate) fn content_type(request: &HttpRequest) -> Result<Option<String>, ApiE
         .map(|v| {
             v.to_str()
                 .map(crate::formats::media_type_essence)
-                .map_err(|_| ApiError::BadRequest("the Content-Type header is not ASCII".to_owned()))
+                .map_err(|_| {
+                    ApiError::BadRequest("the Content-Type header is not ASCII".to_owned())
+                })
         })
         .transpose()
 }

@@ -113,7 +113,8 @@ async fn dispatch(
             .ok_or_else(|| ApiError::NotAcceptable(available(AnswerKind::of(&query))))?;
             state.metrics.count_queries("sparql", 1);
             let output = state.store.query(query, state.query_limits()).await?;
-            let body = stream::from_blocking_writer(move |w| sparql::write_output(output, format, w));
+            let body =
+                stream::from_blocking_writer(move |w| sparql::write_output(output, format, w));
             let body = stream::first_chunk(body)
                 .await
                 .map_err(ApiError::from_stream_error)?;

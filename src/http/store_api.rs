@@ -21,7 +21,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/store/{path:.+}", web::route().to(direct));
 }
 
-async fn indirect(request: HttpRequest, state: State, body: Bytes) -> Result<HttpResponse, ApiError> {
+async fn indirect(
+    request: HttpRequest,
+    state: State,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
     let params = parse_params(request.query_string().as_bytes());
     let default = params.iter().any(|(name, _)| name == "default");
     let target = match (default, single(&params, "graph")?) {
@@ -60,12 +64,13 @@ async fn handle(
     }
     auth::require_write(request, state.settings.write_token.as_ref())?;
     if method == Method::DELETE {
-        let graph = target.ok_or_else(|| {
-            ApiError::BadRequest("DELETE needs 'graph' or 'default'".to_owned())
-        })?;
+        let graph = target
+            .ok_or_else(|| ApiError::BadRequest("DELETE needs 'graph' or 'default'".to_owned()))?;
         if let GraphName::NamedNode(named) = &graph {
             if !state.store.contains_graph(named).await? {
-                return Err(ApiError::NotFound(format!("no graph {named} in this store")));
+                return Err(ApiError::NotFound(format!(
+                    "no graph {named} in this store"
+                )));
             }
         }
         state.store.clear_graph(graph, true).await?;
@@ -131,7 +136,9 @@ async fn read(
 ) -> Result<HttpResponse, ApiError> {
     if let Some(GraphName::NamedNode(named)) = &target {
         if !state.store.contains_graph(named).await? {
-            return Err(ApiError::NotFound(format!("no graph {named} in this store")));
+            return Err(ApiError::NotFound(format!(
+                "no graph {named} in this store"
+            )));
         }
     }
     // The whole store is a dataset: offer the dataset formats first.

@@ -4,8 +4,8 @@
 //! [`tokio::task::spawn_blocking`]; the store handle is cheap to clone and shared by all threads.
 
 use super::{
-    Document, LoadMode, LoadRequest, LoadTarget, QuadIter, QueryLimits, QueryOutput, Store, StoreError,
-    StoreSize, TextLocation,
+    Document, LoadMode, LoadRequest, LoadTarget, QuadIter, QueryLimits, QueryOutput, Store,
+    StoreError, StoreSize, TextLocation,
 };
 use async_trait::async_trait;
 use oxigraph::io::{RdfParseError, RdfParser};
@@ -137,7 +137,9 @@ impl Store for EmbeddedStore {
                     let variables: Arc<[Variable]> = solutions.variables().into();
                     if head_sender.send(Ok(Head::Solutions(variables))).is_ok() {
                         for row in solutions {
-                            let row = row.map(Row::Solution).map_err(|e| evaluation_error(e, timeout));
+                            let row = row
+                                .map(Row::Solution)
+                                .map_err(|e| evaluation_error(e, timeout));
                             if row_sender.send(row).is_err() {
                                 break; // The consumer went away.
                             }
@@ -147,7 +149,9 @@ impl Store for EmbeddedStore {
                 Ok(QueryResults::Graph(triples)) => {
                     if head_sender.send(Ok(Head::Graph)).is_ok() {
                         for triple in triples {
-                            let row = triple.map(Row::Triple).map_err(|e| evaluation_error(e, timeout));
+                            let row = triple
+                                .map(Row::Triple)
+                                .map_err(|e| evaluation_error(e, timeout));
                             if row_sender.send(row).is_err() {
                                 break;
                             }
@@ -165,7 +169,9 @@ impl Store for EmbeddedStore {
                 variables,
                 rows: Box::new(rows.into_iter().map(|row| match row? {
                     Row::Solution(solution) => Ok(solution),
-                    Row::Triple(_) => Err(StoreError::Storage("a triple among solutions".to_owned())),
+                    Row::Triple(_) => {
+                        Err(StoreError::Storage("a triple among solutions".to_owned()))
+                    }
                 })),
             },
             Head::Graph => QueryOutput::Graph(Box::new(rows.into_iter().map(|row| match row? {
@@ -290,7 +296,9 @@ fn load(store: &oxigraph::store::Store, request: LoadRequest) -> Result<u64, Sto
                 LoadTarget::Dataset {
                     default_graph: Some(graph),
                 } => parser = parser.with_default_graph(graph.clone()),
-                LoadTarget::Dataset { default_graph: None } => {}
+                LoadTarget::Dataset {
+                    default_graph: None,
+                } => {}
                 // Every triple goes to the target graph, whatever graph the data names.
                 LoadTarget::Graph(_) => {}
             }

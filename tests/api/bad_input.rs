@@ -59,7 +59,11 @@ fn a_turtle_upload_broken_on_line_500_names_the_line_and_stores_nothing() {
         assert_eq!(response.status(), 400, "{verb}");
         let message = response.text().unwrap();
         assert!(message.contains("line 500"), "{verb}: {message}");
-        assert_eq!(graph_size(&app), 0, "{verb}: nothing from the upload is stored");
+        assert_eq!(
+            graph_size(&app),
+            0,
+            "{verb}: nothing from the upload is stored"
+        );
     }
 }
 
@@ -74,7 +78,10 @@ fn unknown_formats_get_406_and_415() {
         .send()
         .unwrap();
     assert_eq!(response.status(), 406);
-    assert!(response.text().unwrap().contains("application/sparql-results+json"));
+    assert!(response
+        .text()
+        .unwrap()
+        .contains("application/sparql-results+json"));
 
     let response = app
         .client
@@ -182,7 +189,10 @@ fn a_server_without_a_token_is_read_only() {
     assert!(response.text().unwrap().contains("read-only"));
     let response = app
         .client
-        .delete(format!("{}/store?graph=https://w3id.org/kgql/ontology", app.url))
+        .delete(format!(
+            "{}/store?graph=https://w3id.org/kgql/ontology",
+            app.url
+        ))
         .bearer_auth(TOKEN)
         .send()
         .unwrap();
@@ -204,9 +214,7 @@ fn a_query_past_the_timeout_is_cancelled_with_503() {
     let response = app
         .post("/sparql")
         .header("content-type", "application/sparql-query")
-        .body(
-            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
-        )
+        .body("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
         .send()
         .unwrap();
     assert_eq!(response.status(), 503);

@@ -32,7 +32,10 @@ fn load_query_and_export_round_trip() {
         "@prefix ex: <http://example.com/> .\nex:a ex:knows ex:b , ex:c .\nex:b ex:knows ex:c .\n",
     )
     .unwrap();
-    let output = kgql(&store, &["load", data.to_str().unwrap(), "--graph", "urn:example:g"]);
+    let output = kgql(
+        &store,
+        &["load", data.to_str().unwrap(), "--graph", "urn:example:g"],
+    );
     stdout(&output);
     assert!(String::from_utf8_lossy(&output.stderr).contains("loaded 3 quads"));
 
@@ -86,13 +89,21 @@ fn a_file_with_an_error_is_not_loaded_at_all() {
     let count = |store: &Path| {
         stdout(&kgql(
             store,
-            &["query", "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } UNION { ?s ?p ?o } }", "--format", "csv"],
+            &[
+                "query",
+                "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } UNION { ?s ?p ?o } }",
+                "--format",
+                "csv",
+            ],
         ))
     };
     assert_eq!(count(&store), "n\r\n0\r\n", "all or nothing: nothing");
 
     // One transaction per file: the good file is kept, the bad one is not.
-    let output = kgql(&store, &["load", good.to_str().unwrap(), bad.to_str().unwrap()]);
+    let output = kgql(
+        &store,
+        &["load", good.to_str().unwrap(), bad.to_str().unwrap()],
+    );
     assert!(!output.status.success());
     assert_eq!(count(&store), "n\r\n1\r\n");
 }
@@ -104,7 +115,12 @@ fn seeding_is_idempotent() {
     let count = || {
         stdout(&kgql(
             &store,
-            &["query", "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }", "--format", "csv"],
+            &[
+                "query",
+                "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }",
+                "--format",
+                "csv",
+            ],
         ))
     };
     stdout(&kgql(&store, &["seed"]));

@@ -119,7 +119,11 @@ impl TestApp {
             .body(update.to_owned())
             .send()
             .expect("request");
-        assert!(response.status().is_success(), "{update}: {:?}", response.text());
+        assert!(
+            response.status().is_success(),
+            "{update}: {:?}",
+            response.text()
+        );
     }
 
     /// The single integer a `SELECT (COUNT(*) AS ?n)` query returns.

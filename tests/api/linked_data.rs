@@ -27,10 +27,20 @@ fn an_entity_dereferences_in_every_format() {
         ("application/rdf+xml", RdfFormat::RdfXml),
         ("application/ld+json", kgql::formats::JSON_LD),
     ] {
-        let response = app.get("/id/org/itu").header("accept", accept).send().unwrap();
+        let response = app
+            .get("/id/org/itu")
+            .header("accept", accept)
+            .send()
+            .unwrap();
         assert_eq!(response.status(), 200, "{accept}");
-        let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
-        assert!(content_type.starts_with(accept), "{accept} answered {content_type}");
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            content_type.starts_with(accept),
+            "{accept} answered {content_type}"
+        );
         let quads = parse(&response.bytes().unwrap(), format);
         let itu = NamedNode::new(ITU).unwrap();
         assert!(
@@ -65,7 +75,10 @@ fn browsers_get_html_and_unknown_entities_404() {
         .unwrap()
         .starts_with("text/html"));
     let html = response.text().unwrap();
-    assert!(html.contains("International Telecommunication Union"), "{html}");
+    assert!(
+        html.contains("International Telecommunication Union"),
+        "{html}"
+    );
     assert!(html.contains("href=\"/id/"), "links stay on this server");
 
     let missing = app.get("/id/org/no-such-organisation").send().unwrap();
@@ -110,7 +123,10 @@ fn rdflib_count(path: &std::path::Path) -> u64 {
         "rdflib: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    String::from_utf8_lossy(&output.stdout).trim().parse().unwrap()
+    String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .unwrap()
 }
 
 #[test]
@@ -134,7 +150,12 @@ fn exported_turtle_has_as_many_triples_as_sparql_counts() {
 fn datasets_export_with_their_graphs_and_one_graph_alone() {
     let app = spawn_app();
     let quads = app.count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }");
-    let body = app.get("/export?format=nq").send().unwrap().bytes().unwrap();
+    let body = app
+        .get("/export?format=nq")
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap();
     assert_eq!(parse(&body, RdfFormat::NQuads).len() as u64, quads);
 
     let ontology = "https://w3id.org/kgql/ontology";
@@ -197,7 +218,9 @@ fn operations_endpoints_answer() {
     app.select("ASK {}");
     let metrics = app.get("/metrics").send().unwrap().text().unwrap();
     assert!(
-        metrics.contains("kgql_http_requests_total{route=\"/sparql\",method=\"POST\",status=\"200\"} 1"),
+        metrics.contains(
+            "kgql_http_requests_total{route=\"/sparql\",method=\"POST\",status=\"200\"} 1"
+        ),
         "{metrics}"
     );
     assert!(metrics.contains("kgql_http_request_duration_seconds_bucket"));

@@ -7,7 +7,10 @@ use std::process::Command;
 #[test]
 fn independent_tools_accept_the_ontology() {
     let output = Command::new("python3")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/check_ontology.py"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/check_ontology.py"
+        ))
         .output()
         .expect("python3 runs (scripts/install-deps.sh installs rdflib and pyshacl)");
     let stdout = String::from_utf8_lossy(&output.stdout);
