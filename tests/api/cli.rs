@@ -91,7 +91,7 @@ fn a_file_with_an_error_is_not_loaded_at_all() {
             store,
             &[
                 "query",
-                "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } UNION { ?s ?p ?o } }",
+                "SELECT (COUNT(*) AS ?n) { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }",
                 "--format",
                 "csv",
             ],

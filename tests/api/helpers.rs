@@ -110,22 +110,6 @@ impl TestApp {
         response.json().expect("JSON results")
     }
 
-    /// Runs an update with the write token.
-    pub fn update(&self, update: &str) {
-        let response = self
-            .post("/sparql")
-            .header("content-type", "application/sparql-update")
-            .bearer_auth(TOKEN)
-            .body(update.to_owned())
-            .send()
-            .expect("request");
-        assert!(
-            response.status().is_success(),
-            "{update}: {:?}",
-            response.text()
-        );
-    }
-
     /// The single integer a `SELECT (COUNT(*) AS ?n)` query returns.
     pub fn count(&self, query: &str) -> u64 {
         let results = self.select(query);
