@@ -195,9 +195,14 @@ pub fn negotiate<T: Copy>(
     for (offer, media_types) in offers {
         // The quality of an offer is that of the most specific range matching any of its types.
         let mut offer_quality: Option<(u8, f32)> = None;
-        for media_type in *media_types {
+        for (position, media_type) in media_types.iter().enumerate() {
             for range in &ranges {
-                if let Some(specificity) = range.specificity(media_type) {
+                // The answer carries the offer's first media type, so a wildcard only selects an
+                // offer through that one; the aliases count when they are named exactly.
+                let specificity = range
+                    .specificity(media_type)
+                    .filter(|&s| position == 0 || s == 3);
+                if let Some(specificity) = specificity {
                     if offer_quality.is_none_or(|(s, _)| specificity > s) {
                         offer_quality = Some((specificity, range.quality));
                     } else if let Some((s, q)) = offer_quality {

@@ -41,6 +41,7 @@ pub struct Metrics {
     durations: Family<RouteLabels, Histogram>,
     queries: Family<QueryLabels, Counter>,
     store_quads: Gauge<i64, std::sync::atomic::AtomicI64>,
+    running_queries: Gauge<i64, std::sync::atomic::AtomicI64>,
 }
 
 impl Default for Metrics {
@@ -79,12 +80,19 @@ impl Metrics {
             "Quads in the store at the last scrape",
             store_quads.clone(),
         );
+        let running_queries = Gauge::default();
+        registry.register(
+            "store_running_queries",
+            "Query evaluations running in the store at the last scrape, timed-out ones included",
+            running_queries.clone(),
+        );
         Self {
             registry,
             requests,
             durations,
             queries,
             store_quads,
+            running_queries,
         }
     }
 
@@ -117,6 +125,12 @@ impl Metrics {
     pub fn set_store_quads(&self, quads: u64) {
         self.store_quads
             .set(i64::try_from(quads).unwrap_or(i64::MAX));
+    }
+
+    /// Records how many query evaluations are running in the store.
+    pub fn set_running_queries(&self, running: usize) {
+        self.running_queries
+            .set(i64::try_from(running).unwrap_or(i64::MAX));
     }
 
     /// The metrics in Prometheus' text exposition format.

@@ -423,7 +423,7 @@ mod tests {
         let bound = bind(query, "s", hostile);
         let text = bound.to_string();
         assert!(
-            text.contains(r#"VALUES ?s { "a\" } ; DROP ALL #\n" }"#),
+            text.contains(r#"VALUES ( ?s ) { ( "a\" } ; DROP ALL #\n" )"#),
             "{text}"
         );
         assert!(text.contains("LIMIT 3"), "{text}");

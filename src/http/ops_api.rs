@@ -36,6 +36,9 @@ async fn metrics(state: State) -> HttpResponse {
     if let Ok(size) = state.store.size().await {
         state.metrics.set_store_quads(size.quads);
     }
+    state
+        .metrics
+        .set_running_queries(state.store.running_queries());
     HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
         .body(state.metrics.render())

@@ -18,6 +18,8 @@ use oxigraph::store::{LoaderError, StorageError};
 use spargebra::{Query, Update};
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::AbortHandle;
@@ -30,6 +32,7 @@ const PROGRESS_EVERY: u64 = 10_000;
 pub struct EmbeddedStore {
     store: oxigraph::store::Store,
     union_default_graph: bool,
+    evaluations: Arc<AtomicUsize>,
 }
 
 impl EmbeddedStore {
@@ -48,6 +51,7 @@ impl EmbeddedStore {
         Self {
             store,
             union_default_graph: true,
+            evaluations: Arc::new(AtomicUsize::new(0)),
         }
     }
 
@@ -86,12 +90,57 @@ enum Row {
     Triple(Triple),
 }
 
-/// Cancels the query's timer when the query's evaluation ends.
-struct TimerGuard(AbortHandle);
+/// Cancels the query's timer and counts the evaluation as ended when the evaluation's thread
+/// lets go of it.
+struct EvaluationGuard {
+    timer: AbortHandle,
+    evaluations: Arc<AtomicUsize>,
+}
 
-impl Drop for TimerGuard {
+impl EvaluationGuard {
+    fn new(timer: AbortHandle, evaluations: Arc<AtomicUsize>) -> Self {
+        evaluations.fetch_add(1, Ordering::Relaxed);
+        Self { timer, evaluations }
+    }
+}
+
+impl Drop for EvaluationGuard {
     fn drop(&mut self) {
-        self.0.abort();
+        self.timer.abort();
+        self.evaluations.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The rows of a running evaluation, read until the query's deadline.
+///
+/// Oxigraph checks its cancellation token when it reads from the store; between two reads (a
+/// cartesian product computed in memory, say) it can go on for a while. The deadline is kept
+/// here too, so the answer never waits past it.
+struct DeadlineRows {
+    rows: Receiver<Result<Row, StoreError>>,
+    deadline: tokio::time::Instant,
+    timeout: Duration,
+    done: bool,
+}
+
+impl Iterator for DeadlineRows {
+    type Item = Result<Row, StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let left = self
+            .deadline
+            .saturating_duration_since(tokio::time::Instant::now());
+        match self.rows.recv_timeout(left) {
+            Ok(row) => Some(row),
+            Err(RecvTimeoutError::Disconnected) => None,
+            Err(RecvTimeoutError::Timeout) => {
+                self.done = true;
+                Some(Err(StoreError::Timeout(self.timeout)))
+            }
+        }
     }
 }
 
@@ -99,6 +148,10 @@ impl Drop for TimerGuard {
 impl Store for EmbeddedStore {
     fn backend_name(&self) -> &'static str {
         "embedded"
+    }
+
+    fn running_queries(&self) -> usize {
+        self.evaluations.load(Ordering::Relaxed)
     }
 
     async fn query(&self, query: Query, limits: QueryLimits) -> Result<QueryOutput, StoreError> {
@@ -110,7 +163,8 @@ impl Store for EmbeddedStore {
                 token.cancel();
             })
         };
-        let guard = TimerGuard(timer.abort_handle());
+        let guard = EvaluationGuard::new(timer.abort_handle(), self.evaluations.clone());
+        let deadline = tokio::time::Instant::now() + limits.timeout;
         let union = self.union_default_graph && query.dataset().is_none();
         let timeout = limits.timeout;
         let store = self.store.clone();
@@ -119,7 +173,7 @@ impl Store for EmbeddedStore {
         let (head_sender, head) = tokio::sync::oneshot::channel();
         let (row_sender, rows) = std::sync::mpsc::sync_channel(ROW_BUFFER);
         tokio::task::spawn_blocking(move || {
-            let _keep_timer = guard;
+            let _evaluation = guard;
             let mut prepared = SparqlEvaluator::new()
                 .with_cancellation_token(token)
                 .for_query(query);
@@ -160,21 +214,28 @@ impl Store for EmbeddedStore {
                 }
             }
         });
-        let head = head
+        let head = tokio::time::timeout_at(deadline, head)
             .await
+            .map_err(|_| StoreError::Timeout(timeout))?
             .map_err(|_| StoreError::Storage("the query task ended early".to_owned()))??;
+        let rows = DeadlineRows {
+            rows,
+            deadline,
+            timeout,
+            done: false,
+        };
         Ok(match head {
             Head::Boolean(value) => QueryOutput::Boolean(value),
             Head::Solutions(variables) => QueryOutput::Solutions {
                 variables,
-                rows: Box::new(rows.into_iter().map(|row| match row? {
+                rows: Box::new(rows.map(|row| match row? {
                     Row::Solution(solution) => Ok(solution),
                     Row::Triple(_) => {
                         Err(StoreError::Storage("a triple among solutions".to_owned()))
                     }
                 })),
             },
-            Head::Graph => QueryOutput::Graph(Box::new(rows.into_iter().map(|row| match row? {
+            Head::Graph => QueryOutput::Graph(Box::new(rows.map(|row| match row? {
                 Row::Triple(triple) => Ok(triple),
                 Row::Solution(_) => Err(StoreError::Storage("a solution among triples".to_owned())),
             }))),

@@ -178,6 +178,12 @@ pub trait Store: Send + Sync + 'static {
     /// A short name of the backend, for logs and the service description.
     fn backend_name(&self) -> &'static str;
 
+    /// How many query evaluations are still running, including those whose caller has already
+    /// been answered (a timed-out query runs until the engine notices its cancellation).
+    fn running_queries(&self) -> usize {
+        0
+    }
+
     /// Evaluates a query.
     async fn query(&self, query: Query, limits: QueryLimits) -> Result<QueryOutput, StoreError>;
 
