@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing kgql needs beyond a Rust toolchain, if it is missing:
 # libclang (RocksDB's bindings are generated at build time), raptor2-utils (rapper, an independent
-# RDF parser the tests check exports with) and Python's rdflib and pyshacl (an independent SHACL
-# validator). Safe to run again: it does nothing when everything is there.
+# RDF parser the tests check exports with), Python's rdflib and pyshacl (an independent SHACL
+# validator) and the npm packages of the GraphQL-over-HTTP audit in tests/graphql-http (installed
+# from its package-lock.json). Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 
 missing=()
@@ -21,4 +22,10 @@ fi
 if ! python3 -c 'import rdflib, pyshacl' >/dev/null 2>&1; then
   echo "installing Python packages: rdflib pyshacl" >&2
   python3 -m pip install --quiet --disable-pip-version-check rdflib pyshacl
+fi
+
+graphql_http_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/graphql-http"
+if [[ ! -d "$graphql_http_dir/node_modules/graphql-http" ]]; then
+  echo "installing npm packages in tests/graphql-http" >&2
+  (cd "$graphql_http_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

@@ -94,6 +94,18 @@ struct ServeArgs {
     /// Public URL of the server, for the service description and VoID.
     #[arg(long, env = "KGQL_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Let GraphQL requests ask for the SPARQL they compile to (`"extensions": {"explain": true}`).
+    #[arg(long, env = "KGQL_GRAPHQL_EXPLAIN")]
+    graphql_explain: Option<bool>,
+    /// Largest page (`first`/`last`) of a GraphQL list [default: 1000].
+    #[arg(long, env = "KGQL_GRAPHQL_MAX_PAGE")]
+    graphql_max_page: Option<u64>,
+    /// Deepest GraphQL selection accepted [default: 12].
+    #[arg(long, env = "KGQL_GRAPHQL_MAX_DEPTH")]
+    graphql_max_depth: Option<usize>,
+    /// Largest GraphQL query complexity accepted [default: 2000].
+    #[arg(long, env = "KGQL_GRAPHQL_MAX_COMPLEXITY")]
+    graphql_max_complexity: Option<usize>,
     /// Do not load the built-in ontology into an empty store.
     #[arg(long)]
     no_seed: bool,
@@ -188,6 +200,10 @@ impl Cli {
             }
             layer.max_body_bytes = serve.max_body_bytes;
             layer.public_url.clone_from(&serve.public_url);
+            layer.graphql_explain = serve.graphql_explain;
+            layer.graphql_max_page = serve.graphql_max_page;
+            layer.graphql_max_depth = serve.graphql_max_depth;
+            layer.graphql_max_complexity = serve.graphql_max_complexity;
         }
         if let Some(path) = &global.config {
             layer = layer.over(SettingsLayer::from_file(path).map_err(fail)?);

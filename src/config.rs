@@ -98,6 +98,14 @@ pub struct SettingsLayer {
     pub log_format: Option<LogFormat>,
     /// Public URL of the server, used in the service description and VoID.
     pub public_url: Option<String>,
+    /// Whether GraphQL requests may ask to see the SPARQL they compile to.
+    pub graphql_explain: Option<bool>,
+    /// Largest page (`first` or `last`) of a GraphQL list.
+    pub graphql_max_page: Option<u64>,
+    /// Deepest GraphQL selection accepted.
+    pub graphql_max_depth: Option<usize>,
+    /// Largest GraphQL query complexity (selected fields, counted through lists) accepted.
+    pub graphql_max_complexity: Option<usize>,
 }
 
 impl SettingsLayer {
@@ -127,6 +135,10 @@ impl SettingsLayer {
             max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
             log_format: self.log_format.or(lower.log_format),
             public_url: self.public_url.or(lower.public_url),
+            graphql_explain: self.graphql_explain.or(lower.graphql_explain),
+            graphql_max_page: self.graphql_max_page.or(lower.graphql_max_page),
+            graphql_max_depth: self.graphql_max_depth.or(lower.graphql_max_depth),
+            graphql_max_complexity: self.graphql_max_complexity.or(lower.graphql_max_complexity),
         }
     }
 }
@@ -154,6 +166,14 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Public URL of the server, if it is known.
     pub public_url: Option<String>,
+    /// Whether GraphQL requests may ask to see their SPARQL.
+    pub graphql_explain: bool,
+    /// Largest page of a GraphQL list.
+    pub graphql_max_page: u64,
+    /// Deepest GraphQL selection accepted.
+    pub graphql_max_depth: usize,
+    /// Largest GraphQL query complexity accepted.
+    pub graphql_max_complexity: usize,
 }
 
 /// The default listening address.
@@ -201,6 +221,10 @@ impl Settings {
             max_body_bytes: layer.max_body_bytes.unwrap_or(64 * 1024 * 1024),
             log_format: layer.log_format.unwrap_or_default(),
             public_url: layer.public_url.map(|u| u.trim_end_matches('/').to_owned()),
+            graphql_explain: layer.graphql_explain.unwrap_or(false),
+            graphql_max_page: layer.graphql_max_page.unwrap_or(1000).max(1),
+            graphql_max_depth: layer.graphql_max_depth.unwrap_or(12),
+            graphql_max_complexity: layer.graphql_max_complexity.unwrap_or(2000),
         })
     }
 }

@@ -6,6 +6,7 @@
 
 mod auth;
 pub mod error;
+mod graphql_api;
 mod linked_data_api;
 mod ops_api;
 mod sparql_api;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub settings: Settings,
     /// The metrics registry.
     pub metrics: Metrics,
+    /// The GraphQL API.
+    pub graphql: crate::graphql::GraphqlApi,
 }
 
 impl AppState {
@@ -56,10 +59,13 @@ impl Server {
         let port = listener.local_addr()?.port();
         let max_body = settings.max_body_bytes;
         let cors_origins = settings.cors_origins.clone();
+        let graphql = crate::graphql::GraphqlApi::new(store.clone(), &settings)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
         let state = web::Data::new(AppState {
             store,
             settings,
             metrics: Metrics::new(),
+            graphql,
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -71,6 +77,7 @@ impl Server {
                 ))
                 .wrap(middleware::from_fn(observe))
                 .configure(sparql_api::configure)
+                .configure(graphql_api::configure)
                 .configure(store_api::configure)
                 .configure(linked_data_api::configure)
                 .configure(ops_api::configure)

@@ -4,6 +4,7 @@ mod bad_input;
 mod cli;
 mod competency;
 mod conformance;
+mod graphql;
 mod helpers;
 mod linked_data;
 mod ontology;

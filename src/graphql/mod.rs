@@ -1,0 +1,155 @@
+//! GraphQL compiled to SPARQL.
+//!
+//! `schema.graphql` (compiled into the binary) is both the API and its mapping to the graph
+//! ([`model`]). A root field and its whole selection set become a plan ([`plan`]); the plan
+//! becomes one SPARQL query per level of nested paginated lists ([`translate`], pure), and the
+//! rows of those queries become the response ([`execute`]). [`schema`] builds the executable
+//! async-graphql schema from the same file.
+
+pub mod execute;
+pub mod model;
+pub mod plan;
+pub mod schema;
+pub mod translate;
+
+#[cfg(test)]
+mod tests;
+
+use crate::config::Settings;
+use crate::ontology;
+use crate::store::{QueryLimits, SharedStore};
+use async_graphql::Value;
+use execute::Stats;
+use model::{Model, ModelError, Vocabulary};
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::vocab::{rdf, rdfs};
+use oxigraph::model::Term;
+use plan::PlanLimits;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// The schema file, compiled into the binary.
+pub const SCHEMA_SDL: &str = include_str!("../../schema.graphql");
+
+/// The GraphQL API over a store.
+pub struct GraphqlApi {
+    schema: async_graphql::dynamic::Schema,
+    explain: bool,
+}
+
+/// What one GraphQL request produced.
+pub struct Outcome {
+    /// The response, with its extensions.
+    pub response: async_graphql::Response,
+    /// The SPARQL queries it sent.
+    pub queries: usize,
+}
+
+/// Why the API cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum GraphqlError {
+    /// `schema.graphql` is wrong.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// The executable schema cannot be built.
+    #[error("the GraphQL schema cannot be built: {0}")]
+    Schema(String),
+}
+
+/// The ontology facts `schema.graphql` is checked against, from the built-in ontology file.
+pub fn vocabulary() -> Vocabulary {
+    let mut declared = BTreeSet::new();
+    let mut subclass_of = Vec::new();
+    for file in ontology::FILES.iter().filter(|f| f.name == "kgql.ttl") {
+        for triple in RdfParser::from_format(RdfFormat::Turtle).for_slice(file.content.as_bytes()) {
+            let Ok(quad) = triple else { continue };
+            let subject = quad.subject.to_string();
+            let subject = subject
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned();
+            if quad.predicate == rdf::TYPE {
+                declared.insert(subject.clone());
+            }
+            if quad.predicate == rdfs::SUB_CLASS_OF {
+                if let Term::NamedNode(superclass) = &quad.object {
+                    subclass_of.push((subject, superclass.as_str().to_owned()));
+                }
+            }
+        }
+    }
+    // The RDF and RDFS terms every graph may use.
+    declared.insert(rdf::TYPE.as_str().to_owned());
+    declared.insert(rdfs::LABEL.as_str().to_owned());
+    Vocabulary {
+        declared,
+        subclass_of,
+    }
+}
+
+impl GraphqlApi {
+    /// Reads `schema.graphql`, checks it against the ontology and builds the schema.
+    pub fn new(store: SharedStore, settings: &Settings) -> Result<Self, GraphqlError> {
+        let model = Arc::new(Model::parse(SCHEMA_SDL, ontology::PREFIXES, &vocabulary())?);
+        let engine = Arc::new(schema::Engine {
+            store,
+            model: model.clone(),
+            limits: QueryLimits {
+                timeout: settings.query_timeout,
+            },
+            plan_limits: PlanLimits {
+                default_page: 20.min(settings.graphql_max_page),
+                max_page: settings.graphql_max_page,
+            },
+        });
+        let schema = schema::build(model, engine)
+            .limit_depth(settings.graphql_max_depth)
+            .limit_complexity(settings.graphql_max_complexity)
+            .finish()
+            .map_err(|e| GraphqlError::Schema(e.to_string()))?;
+        Ok(Self {
+            schema,
+            explain: settings.graphql_explain,
+        })
+    }
+
+    /// The schema in SDL, as served (without the mapping directives).
+    pub fn sdl(&self) -> String {
+        self.schema.sdl()
+    }
+
+    /// Executes a request. With `"extensions": {"explain": true}` (where allowed), the response
+    /// carries the SPARQL queries the request compiled to.
+    pub async fn execute(&self, request: async_graphql::Request) -> Outcome {
+        let wants_explain = matches!(
+            request.extensions.get("explain"),
+            Some(Value::Boolean(true))
+        );
+        let stats = Arc::new(Stats::default());
+        let mut response = self.schema.execute(request.data(stats.clone())).await;
+        let queries = stats.count();
+        let mut kgql = async_graphql::indexmap::IndexMap::new();
+        kgql.insert(
+            async_graphql::Name::new("sparqlQueries"),
+            Value::Number(queries.into()),
+        );
+        if wants_explain {
+            if self.explain {
+                let texts = stats.queries.lock().map(|q| q.clone()).unwrap_or_default();
+                kgql.insert(
+                    async_graphql::Name::new("sparql"),
+                    Value::List(texts.into_iter().map(Value::String).collect()),
+                );
+            } else {
+                kgql.insert(
+                    async_graphql::Name::new("explain"),
+                    Value::String("explain is not enabled on this server".to_owned()),
+                );
+            }
+        }
+        response
+            .extensions
+            .insert("kgql".to_owned(), Value::Object(kgql));
+        Outcome { response, queries }
+    }
+}

@@ -1,0 +1,541 @@
+//! The mapping between the GraphQL schema and the RDF graph, read from `schema.graphql`.
+//!
+//! The file is the contract: object types carry `@class(iri:)`, fields carry
+//! `@property(path:)` (a SPARQL property path over the ontology's prefixes), `@iri` or
+//! `@graphs`, and root fields `@lookup`. Connection, edge, filter and order types are recognised
+//! by their names (`XConnection`, `XEdge`, `XFilter`, `XOrder`). Every IRI a mapping names must be
+//! declared in the ontology.
+
+use async_graphql::parser::types::{
+    BaseType, ConstDirective, FieldDefinition, ServiceDocument, Type, TypeKind,
+    TypeSystemDefinition,
+};
+use oxigraph::model::NamedNode;
+use spargebra::algebra::{GraphPattern, PropertyPathExpression};
+use spargebra::term::{NamedNodePattern, TermPattern};
+use spargebra::{Query, SparqlParser};
+use std::collections::{BTreeSet, HashMap};
+
+/// The name of the interface every node implements.
+pub const ENTITY: &str = "Entity";
+/// The Relay interface.
+pub const NODE: &str = "Node";
+/// The object type of nodes that no mapped class describes.
+pub const THING: &str = "Thing";
+
+/// A mistake in `schema.graphql`.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// The file is not GraphQL SDL.
+    #[error("schema.graphql is not valid GraphQL: {0}")]
+    Syntax(String),
+    /// A directive is misused.
+    #[error("schema.graphql, {place}: {message}")]
+    Mapping {
+        /// Type and field.
+        place: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A mapped IRI is not declared in the ontology.
+    #[error("schema.graphql, {place}: <{iri}> is not declared in the ontology")]
+    NotInOntology {
+        /// Type and field.
+        place: String,
+        /// The IRI.
+        iri: String,
+    },
+}
+
+/// How many values a field has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// At most one (a nullable or non-null named type).
+    Single,
+    /// A plain list.
+    List,
+    /// A paginated list (`XConnection`).
+    Connection,
+}
+
+/// Where a field's values come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The node's own IRI.
+    Iri,
+    /// The values reached by a property path.
+    Path(PropertyPathExpression),
+    /// The named graphs that state something about the node.
+    Graphs,
+}
+
+/// The kind of a leaf value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scalar {
+    /// `String`, `ID` or any scalar written as text.
+    Text,
+    /// `Date`: text that sorts and compares as written.
+    Date,
+    /// `Int`.
+    Int,
+    /// `Float`.
+    Float,
+    /// `Boolean`.
+    Boolean,
+}
+
+/// What a field's values are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Leaf values.
+    Scalar(Scalar),
+    /// Nodes of an object type or interface (by name).
+    Node(String),
+}
+
+/// One mapped field.
+#[derive(Clone, Debug)]
+pub struct FieldMapping {
+    /// The GraphQL field name.
+    pub name: String,
+    /// Where the values come from.
+    pub source: Source,
+    /// What they are.
+    pub target: Target,
+    /// How many.
+    pub shape: Shape,
+}
+
+/// An object type or interface with its field mappings.
+#[derive(Clone, Debug)]
+pub struct TypeMapping {
+    /// The GraphQL name.
+    pub name: String,
+    /// The RDF class; `None` for interfaces and `Thing`.
+    pub class: Option<NamedNode>,
+    /// The fields, by name.
+    pub fields: HashMap<String, FieldMapping>,
+    /// Whether this is an interface.
+    pub is_interface: bool,
+}
+
+/// What a root field does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RootKind {
+    /// One node by its IRI (`iri` or `id` argument).
+    Lookup,
+    /// All nodes of the target type, paginated.
+    All,
+}
+
+/// A field of `Query`.
+#[derive(Clone, Debug)]
+pub struct RootField {
+    /// The field name.
+    pub name: String,
+    /// What it does.
+    pub kind: RootKind,
+    /// The type (or interface) of the nodes it returns.
+    pub target: String,
+}
+
+/// The whole mapping.
+#[derive(Debug)]
+pub struct Model {
+    /// The parsed SDL, from which the executable schema is built.
+    pub document: ServiceDocument,
+    /// Object types and interfaces that describe nodes, by name.
+    pub types: HashMap<String, TypeMapping>,
+    /// The object types with a class, most specific first (a class before its superclasses,
+    /// otherwise in file order): the order in which a node's concrete type is chosen.
+    pub specific_first: Vec<String>,
+    /// The root fields, by name.
+    pub roots: HashMap<String, RootField>,
+}
+
+/// The ontology facts the model is checked against.
+pub struct Vocabulary {
+    /// IRIs declared in the ontology (subjects of `rdf:type` statements).
+    pub declared: BTreeSet<String>,
+    /// `(subclass, superclass)` pairs, transitively closed or not.
+    pub subclass_of: Vec<(String, String)>,
+}
+
+impl Model {
+    /// Reads `schema.graphql` and checks its mapping against the ontology.
+    pub fn parse(
+        sdl: &str,
+        prefixes: &[(&str, &str)],
+        vocabulary: &Vocabulary,
+    ) -> Result<Self, ModelError> {
+        let document = async_graphql::parser::parse_schema(sdl)
+            .map_err(|e| ModelError::Syntax(e.to_string()))?;
+        let mut types = HashMap::new();
+        let mut order = Vec::new();
+        let mut query_fields = Vec::new();
+        for definition in &document.definitions {
+            let TypeSystemDefinition::Type(definition) = definition else {
+                continue;
+            };
+            let definition = &definition.node;
+            let name = definition.name.node.to_string();
+            let (fields, is_interface) = match &definition.kind {
+                TypeKind::Object(object) => (&object.fields, false),
+                TypeKind::Interface(interface) => (&interface.fields, true),
+                _ => continue,
+            };
+            if name == "Query" {
+                query_fields = fields.iter().map(|f| f.node.clone()).collect();
+                continue;
+            }
+            let class = match directive(&definition.directives, "class") {
+                Some(class) => {
+                    let iri = expand(&string_argument(class, "iri", &name)?, prefixes)
+                        .map_err(|message| mapping(&name, message))?;
+                    check_declared(&iri, &name, vocabulary)?;
+                    Some(NamedNode::new(iri).map_err(|e| mapping(&name, e.to_string()))?)
+                }
+                None => None,
+            };
+            let mut mapped = HashMap::new();
+            for field in fields {
+                let field = &field.node;
+                let place = format!("{name}.{}", field.name.node);
+                if let Some(mapping) = field_mapping(field, &place, prefixes, vocabulary)? {
+                    mapped.insert(mapping.name.clone(), mapping);
+                }
+            }
+            // Only types that describe nodes are mapped: those with a class, the interfaces
+            // whose fields are mapped, and `Thing`.
+            if class.is_some() || name == THING || (is_interface && !mapped.is_empty()) {
+                if class.is_some() {
+                    order.push(name.clone());
+                }
+                types.insert(
+                    name.clone(),
+                    TypeMapping {
+                        name,
+                        class,
+                        fields: mapped,
+                        is_interface,
+                    },
+                );
+            } else if is_interface && name == NODE {
+                types.insert(
+                    name.clone(),
+                    TypeMapping {
+                        name,
+                        class: None,
+                        fields: HashMap::from([(
+                            "id".to_owned(),
+                            FieldMapping {
+                                name: "id".to_owned(),
+                                source: Source::Iri,
+                                target: Target::Scalar(Scalar::Text),
+                                shape: Shape::Single,
+                            },
+                        )]),
+                        is_interface: true,
+                    },
+                );
+            }
+        }
+        if !types.contains_key(ENTITY) || !types.contains_key(THING) {
+            return Err(mapping(
+                "schema",
+                format!("the interface {ENTITY} and the type {THING} are required"),
+            ));
+        }
+        let mut roots = HashMap::new();
+        for field in &query_fields {
+            let place = format!("Query.{}", field.name.node);
+            let (base, _) = unwrap_type(&field.ty.node);
+            let root = if directive(&field.directives, "lookup").is_some() {
+                if !types.contains_key(&base) {
+                    return Err(mapping(&place, format!("{base} is not a mapped type")));
+                }
+                RootField {
+                    name: field.name.node.to_string(),
+                    kind: RootKind::Lookup,
+                    target: base,
+                }
+            } else if let Some(target) = base.strip_suffix("Connection") {
+                if !types.contains_key(target) {
+                    return Err(mapping(&place, format!("{target} is not a mapped type")));
+                }
+                RootField {
+                    name: field.name.node.to_string(),
+                    kind: RootKind::All,
+                    target: target.to_owned(),
+                }
+            } else {
+                return Err(mapping(
+                    &place,
+                    "a root field is either @lookup or returns a connection".to_owned(),
+                ));
+            };
+            roots.insert(root.name.clone(), root);
+        }
+        let specific_first = most_specific_first(&order, &types, vocabulary);
+        let model = Self {
+            document,
+            types,
+            specific_first,
+            roots,
+        };
+        model.check_targets()?;
+        Ok(model)
+    }
+
+    fn check_targets(&self) -> Result<(), ModelError> {
+        for mapping_type in self.types.values() {
+            for field in mapping_type.fields.values() {
+                if let Target::Node(target) = &field.target {
+                    if !self.types.contains_key(target) {
+                        return Err(mapping(
+                            &format!("{}.{}", mapping_type.name, field.name),
+                            format!("{target} is not a mapped type"),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The mapping of `field` on the type `type_name`, or on the interfaces it implements.
+    pub fn field(&self, type_name: &str, field: &str) -> Option<&FieldMapping> {
+        self.types.get(type_name)?.fields.get(field)
+    }
+
+    /// The concrete type of a node of `declared` type (an object type or interface), given the
+    /// IRIs of its classes.
+    pub fn concrete_type<'a>(
+        &'a self,
+        declared: &'a str,
+        classes: impl Iterator<Item = &'a str> + Clone,
+    ) -> &'a str {
+        if self.types.get(declared).is_some_and(|t| !t.is_interface) {
+            return declared;
+        }
+        self.specific_first
+            .iter()
+            .find(|name| {
+                let class = self.types[name.as_str()].class.as_ref();
+                class.is_some_and(|class| classes.clone().any(|c| c == class.as_str()))
+            })
+            .map_or(THING, String::as_str)
+    }
+}
+
+fn mapping(place: &str, message: String) -> ModelError {
+    ModelError::Mapping {
+        place: place.to_owned(),
+        message,
+    }
+}
+
+fn directive<'a>(
+    directives: &'a [async_graphql::parser::Positioned<ConstDirective>],
+    name: &str,
+) -> Option<&'a ConstDirective> {
+    directives
+        .iter()
+        .map(|d| &d.node)
+        .find(|d| d.name.node == name)
+}
+
+fn string_argument(
+    directive: &ConstDirective,
+    name: &str,
+    place: &str,
+) -> Result<String, ModelError> {
+    match directive.get_argument(name).map(|v| &v.node) {
+        Some(async_graphql::Value::String(value)) => Ok(value.clone()),
+        _ => Err(mapping(
+            place,
+            format!("@{} needs a string argument `{name}`", directive.name.node),
+        )),
+    }
+}
+
+/// The named type under lists and non-null markers, and the shape they make.
+fn unwrap_type(ty: &Type) -> (String, Shape) {
+    match &ty.base {
+        BaseType::Named(name) => {
+            if name.ends_with("Connection") {
+                (name.to_string(), Shape::Connection)
+            } else {
+                (name.to_string(), Shape::Single)
+            }
+        }
+        BaseType::List(inner) => (unwrap_type(inner).0, Shape::List),
+    }
+}
+
+fn field_mapping(
+    field: &FieldDefinition,
+    place: &str,
+    prefixes: &[(&str, &str)],
+    vocabulary: &Vocabulary,
+) -> Result<Option<FieldMapping>, ModelError> {
+    let source = if directive(&field.directives, "iri").is_some() {
+        Source::Iri
+    } else if directive(&field.directives, "graphs").is_some() {
+        Source::Graphs
+    } else if let Some(property) = directive(&field.directives, "property") {
+        let text = string_argument(property, "path", place)?;
+        let path = parse_path(&text, prefixes).map_err(|message| mapping(place, message))?;
+        for iri in path_iris(&path) {
+            check_declared(&iri, place, vocabulary)?;
+        }
+        Source::Path(path)
+    } else {
+        return Ok(None);
+    };
+    let (base, shape) = unwrap_type(&field.ty.node);
+    let target = match base.as_str() {
+        "String" | "ID" => Target::Scalar(Scalar::Text),
+        "Date" => Target::Scalar(Scalar::Date),
+        "Int" => Target::Scalar(Scalar::Int),
+        "Float" => Target::Scalar(Scalar::Float),
+        "Boolean" => Target::Scalar(Scalar::Boolean),
+        other => Target::Node(other.strip_suffix("Connection").unwrap_or(other).to_owned()),
+    };
+    Ok(Some(FieldMapping {
+        name: field.name.node.to_string(),
+        source,
+        target,
+        shape,
+    }))
+}
+
+fn check_declared(iri: &str, place: &str, vocabulary: &Vocabulary) -> Result<(), ModelError> {
+    if vocabulary.declared.contains(iri) {
+        Ok(())
+    } else {
+        Err(ModelError::NotInOntology {
+            place: place.to_owned(),
+            iri: iri.to_owned(),
+        })
+    }
+}
+
+/// Expands a prefixed name (or an IRI in angle brackets) with the ontology's prefixes.
+fn expand(name: &str, prefixes: &[(&str, &str)]) -> Result<String, String> {
+    if let Some(iri) = name.strip_prefix('<').and_then(|n| n.strip_suffix('>')) {
+        return Ok(iri.to_owned());
+    }
+    let (prefix, local) = name
+        .split_once(':')
+        .ok_or_else(|| format!("`{name}` is not a prefixed name"))?;
+    prefixes
+        .iter()
+        .find(|(p, _)| *p == prefix)
+        .map(|(_, namespace)| format!("{namespace}{local}"))
+        .ok_or_else(|| format!("unknown prefix `{prefix}:` in `{name}`"))
+}
+
+/// Parses a property path written in the schema (configuration, not user input) with the
+/// ontology's prefixes.
+pub fn parse_path(text: &str, prefixes: &[(&str, &str)]) -> Result<PropertyPathExpression, String> {
+    let mut query = String::new();
+    for (prefix, namespace) in prefixes {
+        query.push_str(&format!("PREFIX {prefix}: <{namespace}>\n"));
+    }
+    query.push_str(&format!("SELECT * WHERE {{ ?s {text} ?o }}"));
+    let parsed = SparqlParser::new()
+        .parse_query(&query)
+        .map_err(|e| format!("`{text}` is not a SPARQL property path: {e}"))?;
+    let Query::Select { pattern, .. } = parsed else {
+        unreachable!("a SELECT query was parsed")
+    };
+    fn find(pattern: &GraphPattern) -> Option<PropertyPathExpression> {
+        match pattern {
+            GraphPattern::Project { inner, .. } => find(inner),
+            GraphPattern::Bgp { patterns } if patterns.len() == 1 => {
+                let pattern = &patterns[0];
+                let NamedNodePattern::NamedNode(node) = &pattern.predicate else {
+                    return None;
+                };
+                let forward = PropertyPathExpression::NamedNode(node.clone());
+                // The parser turns `?s ^p ?o` into `?o p ?s`.
+                match &pattern.subject {
+                    TermPattern::Variable(v) if v.as_str() == "s" => Some(forward),
+                    TermPattern::Variable(v) if v.as_str() == "o" => {
+                        Some(PropertyPathExpression::Reverse(Box::new(forward)))
+                    }
+                    _ => None,
+                }
+            }
+            GraphPattern::Path { path, .. } => Some(path.clone()),
+            _ => None,
+        }
+    }
+    find(&pattern).ok_or_else(|| format!("`{text}` is not a single property path"))
+}
+
+/// The IRIs a path mentions.
+fn path_iris(path: &PropertyPathExpression) -> Vec<String> {
+    match path {
+        PropertyPathExpression::NamedNode(node) => vec![node.as_str().to_owned()],
+        PropertyPathExpression::Reverse(inner)
+        | PropertyPathExpression::ZeroOrMore(inner)
+        | PropertyPathExpression::OneOrMore(inner)
+        | PropertyPathExpression::ZeroOrOne(inner) => path_iris(inner),
+        PropertyPathExpression::Sequence(a, b) | PropertyPathExpression::Alternative(a, b) => {
+            let mut iris = path_iris(a);
+            iris.extend(path_iris(b));
+            iris
+        }
+        PropertyPathExpression::NegatedPropertySet(nodes) => {
+            nodes.iter().map(|n| n.as_str().to_owned()).collect()
+        }
+    }
+}
+
+/// Orders the classed types so that a subclass comes before its superclasses.
+fn most_specific_first(
+    order: &[String],
+    types: &HashMap<String, TypeMapping>,
+    vocabulary: &Vocabulary,
+) -> Vec<String> {
+    let class_of = |name: &str| {
+        types[name]
+            .class
+            .as_ref()
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default()
+    };
+    let is_sub = |sub: &str, sup: &str| -> bool {
+        // Transitive walk over the declared subclass links.
+        let mut frontier = vec![sub.to_owned()];
+        let mut seen = BTreeSet::new();
+        while let Some(class) = frontier.pop() {
+            for (s, o) in &vocabulary.subclass_of {
+                if *s == class && seen.insert(o.clone()) {
+                    if o == sup {
+                        return true;
+                    }
+                    frontier.push(o.clone());
+                }
+            }
+        }
+        false
+    };
+    // Depth: how many other mapped classes a class is below.
+    let mut ranked: Vec<(usize, usize, String)> = order
+        .iter()
+        .enumerate()
+        .map(|(position, name)| {
+            let class = class_of(name);
+            let depth = order
+                .iter()
+                .filter(|other| *other != name && is_sub(&class, &class_of(other)))
+                .count();
+            (usize::MAX - depth, position, name.clone())
+        })
+        .collect();
+    ranked.sort();
+    ranked.into_iter().map(|(_, _, name)| name).collect()
+}

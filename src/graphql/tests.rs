@@ -1,0 +1,240 @@
+//! Golden tests of the translator: each `tests/golden/graphql/NAME.graphql` request compiles to
+//! the SPARQL in `NAME.rq` (one query per level, separated by `# ---`). Nested levels are shown
+//! for two placeholder parents. `KGQL_BLESS=1 cargo test` rewrites the `.rq` files.
+
+use super::model::{Model, RootKind};
+use super::plan::{variable_reader, ConnectionPlan, PlanLimits, Planner, Selection};
+use super::translate::{level_query, ListJob, ListSource};
+use super::{vocabulary, SCHEMA_SDL};
+use crate::ontology::PREFIXES;
+use async_graphql::parser::types::{DocumentOperations, Selection as Item};
+use async_graphql::Variables;
+use oxigraph::model::NamedNode;
+use std::path::Path;
+
+fn model() -> Model {
+    Model::parse(SCHEMA_SDL, PREFIXES, &vocabulary()).expect("schema.graphql maps to the ontology")
+}
+
+/// The level queries of every root field of `request`, as text.
+fn compile(model: &Model, request: &str) -> String {
+    let document = async_graphql::parser::parse_query(request).expect("valid GraphQL");
+    let operation = match &document.operations {
+        DocumentOperations::Single(operation) => operation,
+        DocumentOperations::Multiple(operations) => operations.values().next().unwrap(),
+    };
+    let variables = Variables::default();
+    let read = variable_reader(&operation.node.variable_definitions, &variables);
+    let mut planner = Planner::new(model, &document.fragments, &read, PlanLimits::default());
+    let class_of = |name: &str| model.types.get(name).and_then(|t| t.class.clone());
+    let mut texts = Vec::new();
+    for item in &operation.node.selection_set.node.items {
+        let Item::Field(field) = &item.node else {
+            continue;
+        };
+        let field = &field.node;
+        let root = &model.roots[field.name.node.as_str()];
+        let arguments = planner.arguments(field).unwrap();
+        let class = class_of(&root.target);
+        let (source, connection, selection): (ListSource, Option<ConnectionPlan>, Selection) =
+            match root.kind {
+                RootKind::Lookup => {
+                    let iri = arguments["iri"].to_string();
+                    let iri = NamedNode::new(iri.trim_matches('"')).unwrap();
+                    let selection = planner
+                        .selection(&root.target, &field.selection_set.node)
+                        .unwrap();
+                    (ListSource::Nodes(vec![iri], class), None, selection)
+                }
+                RootKind::All => {
+                    let connection = planner.connection(&root.target, &arguments, field).unwrap();
+                    let node = connection.node.clone();
+                    (ListSource::Class(class), Some(connection), node)
+                }
+            };
+        let mut level = vec![ListJob {
+            source,
+            connection: connection.as_ref(),
+            node: &selection,
+        }];
+        while !level.is_empty() {
+            texts.push(level_query(&level, &class_of).to_string());
+            let mut next = Vec::new();
+            for job in &level {
+                collect_connections(job.node, model, &mut next);
+            }
+            level = next;
+        }
+    }
+    texts.join("\n# ---\n")
+}
+
+/// The nested connections under `selection`, as jobs for two placeholder parents.
+fn collect_connections<'p>(selection: &'p Selection, model: &Model, out: &mut Vec<ListJob<'p>>) {
+    use super::plan::Child;
+    for field in &selection.fields {
+        match &field.child {
+            Child::Leaf => {}
+            Child::Nodes(child) => collect_connections(child, model, out),
+            Child::Connection(connection) => out.push(ListJob {
+                source: ListSource::Nested {
+                    parents: vec![
+                        NamedNode::new_unchecked("urn:parent:1"),
+                        NamedNode::new_unchecked("urn:parent:2"),
+                    ],
+                    field: field.mapping.clone(),
+                    class: model
+                        .types
+                        .get(&connection.node.declared)
+                        .and_then(|t| t.class.clone()),
+                },
+                connection: Some(connection),
+                node: &connection.node,
+            }),
+        }
+    }
+}
+
+#[test]
+fn requests_compile_to_their_golden_sparql() {
+    let model = model();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/graphql");
+    let bless = std::env::var_os("KGQL_BLESS").is_some();
+    let mut checked = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+    entries.sort_by_key(std::fs::DirEntry::path);
+    for entry in entries {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "graphql") {
+            continue;
+        }
+        let request = std::fs::read_to_string(&path).unwrap();
+        let compiled = compile(&model, &request);
+        // Every compiled query parses back as SPARQL.
+        for text in compiled.split("\n# ---\n") {
+            spargebra::SparqlParser::new()
+                .parse_query(text)
+                .unwrap_or_else(|e| panic!("{}: {e}\n{text}", path.display()));
+        }
+        let golden = path.with_extension("rq");
+        if bless {
+            std::fs::write(&golden, format!("{compiled}\n")).unwrap();
+        } else {
+            let expected = std::fs::read_to_string(&golden).unwrap_or_else(|_| {
+                panic!("{} is missing (KGQL_BLESS=1 writes it)", golden.display())
+            });
+            assert_eq!(
+                compiled.trim_end(),
+                expected.trim_end(),
+                "{}",
+                path.display()
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 8, "golden requests found: {checked}");
+}
+
+#[test]
+fn hostile_strings_and_iris_stay_terms() {
+    let model = model();
+    let hostile = r#"{ organizations(filter: { label: { contains: "\"} } ; DROP ALL # \n ünï" },
+        iri: { in: ["https://example.org/a%20b"] } }) { nodes { iri } } }"#;
+    let compiled = compile(&model, hostile);
+    spargebra::SparqlParser::new()
+        .parse_query(&compiled)
+        .unwrap();
+    // The text is one literal of the query, escaped; nothing else changed.
+    assert!(
+        compiled.contains(r#""\"} } ; DROP ALL # \n ünï""#),
+        "{compiled}"
+    );
+    assert_eq!(compiled.matches("DROP ALL").count(), 1, "{compiled}");
+    assert!(
+        compiled.contains("<https://example.org/a%20b>"),
+        "{compiled}"
+    );
+    // An IRI with a space or a `>` is refused before any query exists.
+    let document = async_graphql::parser::parse_query(
+        r#"{ organizations(filter: { iri: { eq: "https://x.org/a> } DROP ALL" } }) { totalCount } }"#,
+    )
+    .unwrap();
+    let DocumentOperations::Single(operation) = &document.operations else {
+        unreachable!()
+    };
+    let variables = Variables::default();
+    let read = variable_reader(&operation.node.variable_definitions, &variables);
+    let mut planner = Planner::new(&model, &document.fragments, &read, PlanLimits::default());
+    let Item::Field(field) = &operation.node.selection_set.node.items[0].node else {
+        unreachable!()
+    };
+    let arguments = planner.arguments(&field.node).unwrap();
+    let error = planner
+        .connection("Organization", &arguments, &field.node)
+        .unwrap_err();
+    assert!(error.0.contains("not a valid IRI"), "{error}");
+}
+
+#[test]
+fn a_mapping_outside_the_ontology_is_refused() {
+    let broken = SCHEMA_SDL.replacen("schema:startDate", "schema:startDat", 1);
+    let error = Model::parse(&broken, PREFIXES, &vocabulary()).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("<http://schema.org/startDat> is not declared in the ontology"),
+        "{error}"
+    );
+    let broken = SCHEMA_SDL.replacen(
+        "@class(iri: \"org:Organization\")",
+        "@class(iri: \"org:Organisation\")",
+        1,
+    );
+    assert!(Model::parse(&broken, PREFIXES, &vocabulary()).is_err());
+}
+
+#[test]
+fn types_resolve_to_the_most_specific_class() {
+    let model = model();
+    let statement = [
+        "http://schema.org/CreativeWork",
+        "https://w3id.org/kgql/ontology#Statement",
+    ];
+    assert_eq!(
+        model.concrete_type("Entity", statement.iter().copied()),
+        "Statement"
+    );
+    let initiative = [
+        "http://www.w3.org/ns/org#Organization",
+        "https://w3id.org/kgql/ontology#Initiative",
+    ];
+    assert_eq!(
+        model.concrete_type("Entity", initiative.iter().copied()),
+        "Initiative"
+    );
+    assert_eq!(
+        model.concrete_type("Entity", ["urn:x"].iter().copied()),
+        "Thing"
+    );
+    assert_eq!(
+        model.concrete_type("Organization", initiative.iter().copied()),
+        "Organization"
+    );
+}
+
+#[test]
+fn schema_paths_keep_their_direction() {
+    use spargebra::algebra::PropertyPathExpression as Path;
+    let organizer = || Path::NamedNode(NamedNode::new_unchecked("http://schema.org/organizer"));
+    let parse = |text| super::model::parse_path(text, PREFIXES).unwrap();
+    assert_eq!(parse("schema:organizer"), organizer());
+    assert_eq!(
+        parse("^schema:organizer"),
+        Path::Reverse(Box::new(organizer()))
+    );
+    assert!(matches!(
+        parse("schema:author|^dcterms:creator"),
+        Path::Alternative(..)
+    ));
+    assert!(super::model::parse_path("schema:organizer ?x", PREFIXES).is_err());
+}

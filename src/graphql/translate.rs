@@ -1,0 +1,784 @@
+//! From plans to SPARQL algebra: one query per level of a request. Pure: no I/O.
+//!
+//! A level query reads, for each list of the level (a root field, or one nested connection
+//! for all its parents at once), the page of nodes and every field selected on them down to the
+//! next nested connection. Its rows are `(?conn, ?parent, ?node, ?key, ?x1…?xN, ?value,
+//! ?total)`: `?key` names the selected field a row carries a value of, `?x1…` the nodes between
+//! the page's node and that value. Pages of nested lists are cut per parent with `LATERAL`.
+//! Values from the request (IRIs, strings, numbers) enter only as terms of the algebra.
+
+use super::model::{FieldMapping, Scalar, Source};
+use super::plan::{Child, ConnectionPlan, Filter, Literal, OrderKey, Selection, Test, Window};
+use oxigraph::model::vocab::{rdf, xsd};
+use oxigraph::model::{Literal as RdfLiteral, NamedNode};
+use spargebra::algebra::{
+    AggregateExpression, AggregateFunction, Expression, Function, GraphPattern, OrderExpression,
+    PropertyPathExpression,
+};
+use spargebra::term::{GroundTerm, NamedNodePattern, TermPattern, TriplePattern, Variable};
+use spargebra::Query;
+
+/// Where the nodes of a list come from.
+#[derive(Clone, Debug)]
+pub enum ListSource {
+    /// Every node of a class (`None`: every node with a class).
+    Class(Option<NamedNode>),
+    /// These nodes, if they have the class (`None`: if they are described at all).
+    Nodes(Vec<NamedNode>, Option<NamedNode>),
+    /// The nodes a field leads to from each of these parents.
+    Nested {
+        /// The parents.
+        parents: Vec<NamedNode>,
+        /// The field.
+        field: FieldMapping,
+        /// The class of the listed nodes, if the field's type has one.
+        class: Option<NamedNode>,
+    },
+}
+
+/// One list read by a level query.
+#[derive(Clone, Debug)]
+pub struct ListJob<'p> {
+    /// Where the nodes come from.
+    pub source: ListSource,
+    /// The connection plan (`None` for lookups: no filter, no order, no window).
+    pub connection: Option<&'p ConnectionPlan>,
+    /// The selection on the nodes.
+    pub node: &'p Selection,
+}
+
+/// The variable names of level queries.
+pub mod var {
+    /// The list a row belongs to.
+    pub const CONN: &str = "conn";
+    /// The parent node of a nested list.
+    pub const PARENT: &str = "parent";
+    /// A node of the page.
+    pub const NODE: &str = "node";
+    /// The selected field a row carries.
+    pub const KEY: &str = "key";
+    /// The value.
+    pub const VALUE: &str = "value";
+    /// The number of nodes in the whole list.
+    pub const TOTAL: &str = "total";
+}
+
+fn v(name: &str) -> Variable {
+    Variable::new_unchecked(name)
+}
+
+/// The variable of the node at `depth` below the page's node (0 is the node itself).
+pub fn chain_var(depth: usize) -> Variable {
+    if depth == 0 {
+        v(var::NODE)
+    } else {
+        v(&format!("x{depth}"))
+    }
+}
+
+/// Builds patterns with fresh variable names.
+struct Builder {
+    fresh: usize,
+    max_depth: usize,
+}
+
+impl Builder {
+    fn fresh(&mut self) -> Variable {
+        self.fresh += 1;
+        v(&format!("f{}", self.fresh))
+    }
+}
+
+fn bgp(subject: TermPattern, predicate: NamedNode, object: TermPattern) -> GraphPattern {
+    GraphPattern::Bgp {
+        patterns: vec![TriplePattern {
+            subject,
+            predicate: NamedNodePattern::NamedNode(predicate),
+            object,
+        }],
+    }
+}
+
+/// `subject path object`, as a triple pattern when the path is one property.
+pub fn path_pattern(
+    subject: impl Into<TermPattern>,
+    path: &PropertyPathExpression,
+    object: impl Into<TermPattern>,
+) -> GraphPattern {
+    let (subject, object) = (subject.into(), object.into());
+    match path {
+        PropertyPathExpression::NamedNode(p) => bgp(subject, p.clone(), object),
+        PropertyPathExpression::Reverse(inner) => match inner.as_ref() {
+            PropertyPathExpression::NamedNode(p) => bgp(object, p.clone(), subject),
+            _ => GraphPattern::Path {
+                subject,
+                path: path.clone(),
+                object,
+            },
+        },
+        _ => GraphPattern::Path {
+            subject,
+            path: path.clone(),
+            object,
+        },
+    }
+}
+
+fn join(left: GraphPattern, right: GraphPattern) -> GraphPattern {
+    match (&left, &right) {
+        (GraphPattern::Bgp { patterns }, _) if patterns.is_empty() => right,
+        (_, GraphPattern::Bgp { patterns }) if patterns.is_empty() => left,
+        _ => GraphPattern::Join {
+            left: Box::new(left),
+            right: Box::new(right),
+        },
+    }
+}
+
+fn empty() -> GraphPattern {
+    GraphPattern::Bgp {
+        patterns: Vec::new(),
+    }
+}
+
+fn union(mut parts: Vec<GraphPattern>) -> GraphPattern {
+    let Some(mut result) = parts.pop() else {
+        return empty();
+    };
+    while let Some(part) = parts.pop() {
+        result = GraphPattern::Union {
+            left: Box::new(part),
+            right: Box::new(result),
+        };
+    }
+    result
+}
+
+fn int(value: i64) -> Expression {
+    Expression::Literal(RdfLiteral::from(value))
+}
+
+fn string(value: &str) -> Expression {
+    Expression::Literal(RdfLiteral::new_simple_literal(value))
+}
+
+fn call(function: Function, arguments: Vec<Expression>) -> Expression {
+    Expression::FunctionCall(function, arguments)
+}
+
+fn str_of(variable: &Variable) -> Expression {
+    call(Function::Str, vec![Expression::Variable(variable.clone())])
+}
+
+fn class_pattern(node: &Variable, class: &NamedNode) -> GraphPattern {
+    bgp(
+        node.clone().into(),
+        rdf::TYPE.into_owned(),
+        class.clone().into(),
+    )
+}
+
+/// The pattern that reaches the values of `field` from `subject` into `object`.
+fn field_pattern(
+    builder: &mut Builder,
+    subject: &Variable,
+    field: &FieldMapping,
+    object: &Variable,
+) -> GraphPattern {
+    match &field.source {
+        Source::Path(path) => path_pattern(subject.clone(), path, object.clone()),
+        Source::Iri => GraphPattern::Extend {
+            inner: Box::new(empty()),
+            variable: object.clone(),
+            expression: Expression::Variable(subject.clone()),
+        },
+        Source::Graphs => {
+            let (p, o) = (builder.fresh(), builder.fresh());
+            GraphPattern::Graph {
+                name: NamedNodePattern::Variable(object.clone()),
+                inner: Box::new(GraphPattern::Bgp {
+                    patterns: vec![TriplePattern {
+                        subject: subject.clone().into(),
+                        predicate: NamedNodePattern::Variable(p),
+                        object: o.into(),
+                    }],
+                }),
+            }
+        }
+    }
+}
+
+/// The boolean expression of `filter` on the node in `node`.
+fn filter_expression(
+    builder: &mut Builder,
+    node: &Variable,
+    filter: &Filter,
+    class_of: &dyn Fn(&str) -> Option<NamedNode>,
+) -> Expression {
+    match filter {
+        Filter::And(parts) => parts
+            .iter()
+            .map(|p| filter_expression(builder, node, p, class_of))
+            .reduce(|a, b| Expression::And(Box::new(a), Box::new(b)))
+            .unwrap_or_else(|| Expression::Literal(RdfLiteral::from(true))),
+        Filter::Or(parts) => parts
+            .iter()
+            .map(|p| filter_expression(builder, node, p, class_of))
+            .reduce(|a, b| Expression::Or(Box::new(a), Box::new(b)))
+            .unwrap_or_else(|| Expression::Literal(RdfLiteral::from(false))),
+        Filter::Not(inner) => {
+            Expression::Not(Box::new(filter_expression(builder, node, inner, class_of)))
+        }
+        Filter::IriIn(iris) => Expression::In(
+            Box::new(Expression::Variable(node.clone())),
+            iris.iter().cloned().map(Expression::NamedNode).collect(),
+        ),
+        Filter::Value {
+            field,
+            scalar,
+            tests,
+            exists,
+        } => {
+            let value = builder.fresh();
+            let reach = field_pattern(builder, node, field, &value);
+            let mut parts = Vec::new();
+            if exists == &Some(false) {
+                parts.push(Expression::Not(Box::new(Expression::Exists(Box::new(
+                    reach.clone(),
+                )))));
+            } else if exists == &Some(true) && tests.is_empty() {
+                parts.push(Expression::Exists(Box::new(reach.clone())));
+            }
+            if !tests.is_empty() {
+                let condition = tests
+                    .iter()
+                    .map(|t| test_expression(&value, *scalar, t))
+                    .reduce(|a, b| Expression::And(Box::new(a), Box::new(b)))
+                    .expect("tests are not empty");
+                parts.push(Expression::Exists(Box::new(GraphPattern::Filter {
+                    expr: condition,
+                    inner: Box::new(reach),
+                })));
+            }
+            parts
+                .into_iter()
+                .reduce(|a, b| Expression::And(Box::new(a), Box::new(b)))
+                .unwrap_or_else(|| Expression::Literal(RdfLiteral::from(true)))
+        }
+        Filter::Relation {
+            field,
+            target,
+            some,
+            none,
+        } => {
+            let mut parts = Vec::new();
+            let related = |builder: &mut Builder, inner: &Filter| {
+                let other = builder.fresh();
+                let mut pattern = field_pattern(builder, node, field, &other);
+                if let Some(class) = class_of(target) {
+                    pattern = join(pattern, class_pattern(&other, &class));
+                }
+                let condition = filter_expression(builder, &other, inner, class_of);
+                Expression::Exists(Box::new(GraphPattern::Filter {
+                    expr: condition,
+                    inner: Box::new(pattern),
+                }))
+            };
+            if let Some(some) = some {
+                parts.push(related(builder, some));
+            }
+            if let Some(none) = none {
+                parts.push(Expression::Not(Box::new(related(builder, none))));
+            }
+            parts
+                .into_iter()
+                .reduce(|a, b| Expression::And(Box::new(a), Box::new(b)))
+                .unwrap_or_else(|| Expression::Literal(RdfLiteral::from(true)))
+        }
+    }
+}
+
+/// The expression a value is compared with: text and dates compare as written, numbers as
+/// numbers.
+fn operand(value: &Variable, scalar: Scalar) -> Expression {
+    match scalar {
+        Scalar::Int | Scalar::Float => Expression::Variable(value.clone()),
+        Scalar::Text | Scalar::Date | Scalar::Boolean => str_of(value),
+    }
+}
+
+fn literal_expression(literal: &Literal) -> Expression {
+    match literal {
+        Literal::Text(text) => string(text),
+        Literal::Int(n) => int(*n),
+        Literal::Float(f) => {
+            Expression::Literal(RdfLiteral::new_typed_literal(f.to_string(), xsd::DOUBLE))
+        }
+    }
+}
+
+fn test_expression(value: &Variable, scalar: Scalar, test: &Test) -> Expression {
+    let lhs = || Box::new(operand(value, scalar));
+    let lower = |e: Expression| call(Function::LCase, vec![e]);
+    match test {
+        Test::Eq(l) => Expression::Equal(lhs(), Box::new(literal_expression(l))),
+        Test::In(ls) => Expression::In(lhs(), ls.iter().map(literal_expression).collect()),
+        Test::Contains(text) => call(
+            Function::Contains,
+            vec![lower(str_of(value)), lower(string(text))],
+        ),
+        Test::StartsWith(text) => call(
+            Function::StrStarts,
+            vec![lower(str_of(value)), lower(string(text))],
+        ),
+        Test::Lang(range) => call(
+            Function::LangMatches,
+            vec![
+                call(Function::Lang, vec![Expression::Variable(value.clone())]),
+                string(range),
+            ],
+        ),
+        Test::Lt(l) => Expression::Less(lhs(), Box::new(literal_expression(l))),
+        Test::Lte(l) => Expression::LessOrEqual(lhs(), Box::new(literal_expression(l))),
+        Test::Gt(l) => Expression::Greater(lhs(), Box::new(literal_expression(l))),
+        Test::Gte(l) => Expression::GreaterOrEqual(lhs(), Box::new(literal_expression(l))),
+    }
+}
+
+/// The branches that read the selected fields of the nodes in `chain_var(depth)`.
+fn branches(
+    builder: &mut Builder,
+    selection: &Selection,
+    depth: usize,
+    class_of: &dyn Fn(&str) -> Option<NamedNode>,
+    out: &mut Vec<GraphPattern>,
+) {
+    builder.max_depth = builder.max_depth.max(depth);
+    let subject = chain_var(depth);
+    let keyed = |pattern: GraphPattern, key: u32| GraphPattern::Extend {
+        inner: Box::new(pattern),
+        variable: v(var::KEY),
+        expression: int(i64::from(key)),
+    };
+    if selection.needs_types {
+        out.push(keyed(
+            bgp(
+                subject.clone().into(),
+                rdf::TYPE.into_owned(),
+                v(var::VALUE).into(),
+            ),
+            selection.id,
+        ));
+    }
+    for field in &selection.fields {
+        match &field.child {
+            Child::Leaf => {
+                if field.mapping.source == Source::Iri {
+                    continue; // The IRI is the node itself.
+                }
+                let mut pattern = field_pattern(builder, &subject, &field.mapping, &v(var::VALUE));
+                if let Some(lang) = &field.lang {
+                    if field.mapping.shape != super::model::Shape::Single {
+                        pattern = GraphPattern::Filter {
+                            expr: test_expression(
+                                &v(var::VALUE),
+                                Scalar::Text,
+                                &Test::Lang(lang.clone()),
+                            ),
+                            inner: Box::new(pattern),
+                        };
+                    }
+                }
+                out.push(keyed(pattern, field.id));
+            }
+            Child::Nodes(child) => {
+                let object = chain_var(depth + 1);
+                let mut reach = field_pattern(builder, &subject, &field.mapping, &object);
+                if let Some(class) = class_of(&child.declared) {
+                    reach = join(reach, class_pattern(&object, &class));
+                }
+                // The related node is the value; the row keeps only the chain above it.
+                let mut visible: Vec<Variable> = (0..=depth).map(chain_var).collect();
+                visible.extend([v(var::VALUE), v(var::KEY)]);
+                out.push(GraphPattern::Project {
+                    inner: Box::new(keyed(
+                        GraphPattern::Extend {
+                            inner: Box::new(reach.clone()),
+                            variable: v(var::VALUE),
+                            expression: Expression::Variable(object.clone()),
+                        },
+                        field.id,
+                    )),
+                    variables: visible,
+                });
+                let mut inner = Vec::new();
+                branches(builder, child, depth + 1, class_of, &mut inner);
+                if !inner.is_empty() {
+                    out.push(join(reach, union(inner)));
+                }
+            }
+            Child::Connection(_) => {} // Read by the next level.
+        }
+    }
+}
+
+/// The sort value of one order key, read into `target`.
+fn sort_pattern(
+    builder: &mut Builder,
+    node: &Variable,
+    key: &OrderKey,
+    target: &Variable,
+) -> Option<GraphPattern> {
+    let field = key.field.as_ref()?;
+    let pattern = field_pattern(builder, node, field, target);
+    let is_label = matches!(
+        &field.source,
+        Source::Path(PropertyPathExpression::Alternative(..))
+    ) && field.name == "label";
+    Some(if is_label {
+        // Labels sort by their English (or untagged) form.
+        GraphPattern::Filter {
+            expr: Expression::Or(
+                Box::new(test_expression(
+                    target,
+                    Scalar::Text,
+                    &Test::Lang("en".to_owned()),
+                )),
+                Box::new(Expression::Equal(
+                    Box::new(call(
+                        Function::Lang,
+                        vec![Expression::Variable(target.clone())],
+                    )),
+                    Box::new(string("")),
+                )),
+            ),
+            inner: Box::new(pattern),
+        }
+    } else {
+        pattern
+    })
+}
+
+fn sort_value(key: &OrderKey, variable: &Variable) -> Expression {
+    match key.field.as_ref().and_then(|f| match &f.target {
+        super::model::Target::Scalar(s) => Some(*s),
+        super::model::Target::Node(_) => None,
+    }) {
+        Some(Scalar::Int | Scalar::Float) => Expression::Variable(variable.clone()),
+        _ => str_of(variable),
+    }
+}
+
+/// How a list's page is cut.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cut {
+    /// Rows skipped.
+    pub offset: u64,
+    /// Rows read (one more than shown, to know whether more follow).
+    pub limit: Option<u64>,
+    /// Read from the end of the list (`last` without `before`).
+    pub reversed: bool,
+}
+
+/// Where a window's page starts and how many rows to read.
+pub fn cut(window: &Window) -> Cut {
+    match (window.end, window.last) {
+        (Some(end), Some(last)) => {
+            let start = window.start.max(end.saturating_sub(last));
+            Cut {
+                offset: start,
+                limit: Some(end.saturating_sub(start) + 1),
+                reversed: false,
+            }
+        }
+        (Some(end), None) => Cut {
+            offset: window.start,
+            limit: Some(end.saturating_sub(window.start) + 1),
+            reversed: false,
+        },
+        (None, Some(last)) => Cut {
+            offset: 0,
+            limit: Some(last + 1),
+            reversed: true,
+        },
+        (None, None) => Cut {
+            offset: window.start,
+            limit: None,
+            reversed: false,
+        },
+    }
+}
+
+/// The pattern matching every node of a list (before its page is cut) in `?node`.
+fn list_pattern(
+    builder: &mut Builder,
+    job: &ListJob<'_>,
+    class_of: &dyn Fn(&str) -> Option<NamedNode>,
+) -> GraphPattern {
+    let node = v(var::NODE);
+    let mut pattern = match &job.source {
+        ListSource::Class(Some(class)) => class_pattern(&node, class),
+        ListSource::Class(None) => {
+            let class = builder.fresh();
+            bgp(node.clone().into(), rdf::TYPE.into_owned(), class.into())
+        }
+        ListSource::Nodes(nodes, class) => {
+            let values = GraphPattern::Values {
+                variables: vec![node.clone()],
+                bindings: nodes
+                    .iter()
+                    .map(|n| vec![Some(GroundTerm::NamedNode(n.clone()))])
+                    .collect(),
+            };
+            let check = match class {
+                Some(class) => class_pattern(&node, class),
+                None => {
+                    let (p, o) = (builder.fresh(), builder.fresh());
+                    GraphPattern::Bgp {
+                        patterns: vec![TriplePattern {
+                            subject: node.clone().into(),
+                            predicate: NamedNodePattern::Variable(p),
+                            object: o.into(),
+                        }],
+                    }
+                }
+            };
+            // Any one statement proves the node exists; DISTINCT at the top removes repeats.
+            join(
+                values,
+                GraphPattern::Distinct {
+                    inner: Box::new(GraphPattern::Project {
+                        inner: Box::new(check),
+                        variables: vec![node.clone()],
+                    }),
+                },
+            )
+        }
+        ListSource::Nested { field, class, .. } => {
+            let mut pattern = field_pattern(builder, &v(var::PARENT), field, &node);
+            if let Some(class) = class {
+                pattern = join(pattern, class_pattern(&node, class));
+            }
+            pattern
+        }
+    };
+    if let Some(filter) = job.connection.and_then(|c| c.list.filter.as_ref()) {
+        pattern = GraphPattern::Filter {
+            expr: filter_expression(builder, &node, filter, class_of),
+            inner: Box::new(pattern),
+        };
+    }
+    pattern
+}
+
+/// The sort variables of list `index`.
+fn order_var(index: usize, key: usize) -> Variable {
+    v(&format!("o{index}_{key}"))
+}
+
+/// The page of list `index`: `?node` (and `?parent`) with the sort values, cut per parent.
+fn page_pattern(
+    builder: &mut Builder,
+    index: usize,
+    job: &ListJob<'_>,
+    class_of: &dyn Fn(&str) -> Option<NamedNode>,
+) -> GraphPattern {
+    let node = v(var::NODE);
+    let nested = matches!(job.source, ListSource::Nested { .. });
+    let Some(connection) = job.connection else {
+        return list_pattern(builder, job, class_of);
+    };
+    let the_cut = cut(&connection.list.window);
+    let mut pattern = list_pattern(builder, job, class_of);
+    let mut aggregates = Vec::new();
+    let mut order = Vec::new();
+    for (k, key) in connection.list.order.iter().enumerate() {
+        let descending = key.descending != the_cut.reversed;
+        let target = order_var(index, k);
+        if key.field.is_none() {
+            // Ordering by IRI.
+            order.push(if descending {
+                OrderExpression::Desc(Expression::Variable(node.clone()))
+            } else {
+                OrderExpression::Asc(Expression::Variable(node.clone()))
+            });
+            continue;
+        }
+        let raw = builder.fresh();
+        let optional = sort_pattern(builder, &node, key, &raw).expect("a field key");
+        pattern = GraphPattern::LeftJoin {
+            left: Box::new(pattern),
+            right: Box::new(optional),
+            expression: None,
+        };
+        aggregates.push((
+            target.clone(),
+            AggregateExpression::FunctionCall {
+                name: if descending {
+                    AggregateFunction::Max
+                } else {
+                    AggregateFunction::Min
+                },
+                expr: sort_value(key, &raw),
+                distinct: false,
+            },
+        ));
+        order.push(if descending {
+            OrderExpression::Desc(Expression::Variable(target))
+        } else {
+            OrderExpression::Asc(Expression::Variable(target))
+        });
+    }
+    order.push(if the_cut.reversed {
+        OrderExpression::Desc(Expression::Variable(node.clone()))
+    } else {
+        OrderExpression::Asc(Expression::Variable(node.clone()))
+    });
+    let mut group_by = vec![node.clone()];
+    if nested {
+        group_by.insert(0, v(var::PARENT));
+    }
+    let mut projected = group_by.clone();
+    projected.extend(aggregates.iter().map(|(variable, _)| variable.clone()));
+    let grouped = GraphPattern::Group {
+        inner: Box::new(pattern),
+        variables: group_by,
+        aggregates,
+    };
+    let page = GraphPattern::Slice {
+        inner: Box::new(GraphPattern::Project {
+            inner: Box::new(GraphPattern::OrderBy {
+                inner: Box::new(grouped),
+                expression: order,
+            }),
+            variables: projected,
+        }),
+        start: usize::try_from(the_cut.offset).unwrap_or(usize::MAX),
+        length: the_cut
+            .limit
+            .map(|l| usize::try_from(l).unwrap_or(usize::MAX)),
+    };
+    match &job.source {
+        ListSource::Nested { parents, .. } => GraphPattern::Lateral {
+            left: Box::new(parent_values(parents)),
+            right: Box::new(page),
+        },
+        _ => page,
+    }
+}
+
+fn parent_values(parents: &[NamedNode]) -> GraphPattern {
+    GraphPattern::Values {
+        variables: vec![v(var::PARENT)],
+        bindings: parents
+            .iter()
+            .map(|p| vec![Some(GroundTerm::NamedNode(p.clone()))])
+            .collect(),
+    }
+}
+
+/// The number of nodes of list `job` (per parent when nested), in `?total`.
+fn total_pattern(
+    builder: &mut Builder,
+    job: &ListJob<'_>,
+    class_of: &dyn Fn(&str) -> Option<NamedNode>,
+) -> GraphPattern {
+    let mut pattern = list_pattern(builder, job, class_of);
+    let mut group_by = Vec::new();
+    if let ListSource::Nested { parents, .. } = &job.source {
+        pattern = join(parent_values(parents), pattern);
+        group_by.push(v(var::PARENT));
+    }
+    GraphPattern::Group {
+        inner: Box::new(pattern),
+        variables: group_by,
+        aggregates: vec![(
+            v(var::TOTAL),
+            AggregateExpression::FunctionCall {
+                name: AggregateFunction::Count,
+                expr: Expression::Variable(v(var::NODE)),
+                distinct: true,
+            },
+        )],
+    }
+}
+
+/// The query of one level: every list of `jobs`, their pages and their nodes' fields.
+///
+/// `class_of` gives the class of a mapped type (`None` for interfaces).
+pub fn level_query(jobs: &[ListJob<'_>], class_of: &dyn Fn(&str) -> Option<NamedNode>) -> Query {
+    let mut builder = Builder {
+        fresh: 0,
+        max_depth: 0,
+    };
+    let mut parts = Vec::new();
+    let mut order = vec![
+        OrderExpression::Asc(Expression::Variable(v(var::CONN))),
+        OrderExpression::Asc(Expression::Variable(v(var::PARENT))),
+    ];
+    for (index, job) in jobs.iter().enumerate() {
+        let conn = |pattern: GraphPattern| GraphPattern::Extend {
+            inner: Box::new(pattern),
+            variable: v(var::CONN),
+            expression: int(i64::try_from(index).unwrap_or(i64::MAX)),
+        };
+        let page = page_pattern(&mut builder, index, job, class_of);
+        let mut fields = vec![GraphPattern::Extend {
+            inner: Box::new(empty()),
+            variable: v(var::KEY),
+            expression: int(0),
+        }];
+        branches(&mut builder, job.node, 0, class_of, &mut fields);
+        parts.push(conn(join(page, union(fields))));
+        if let Some(connection) = job.connection {
+            if connection.total {
+                parts.push(conn(total_pattern(&mut builder, job, class_of)));
+            }
+            let reversed = cut(&connection.list.window).reversed;
+            for (k, key) in connection.list.order.iter().enumerate() {
+                if key.field.is_some() {
+                    let variable = Expression::Variable(order_var(index, k));
+                    order.push(if key.descending != reversed {
+                        OrderExpression::Desc(variable)
+                    } else {
+                        OrderExpression::Asc(variable)
+                    });
+                } else {
+                    let node = Expression::Variable(v(var::NODE));
+                    order.push(if key.descending != reversed {
+                        OrderExpression::Desc(node)
+                    } else {
+                        OrderExpression::Asc(node)
+                    });
+                }
+            }
+            if reversed {
+                order.push(OrderExpression::Desc(Expression::Variable(v(var::NODE))));
+            }
+        }
+    }
+    order.push(OrderExpression::Asc(Expression::Variable(v(var::NODE))));
+    order.push(OrderExpression::Asc(Expression::Variable(v(var::KEY))));
+    let mut variables = vec![
+        v(var::CONN),
+        v(var::PARENT),
+        v(var::NODE),
+        v(var::KEY),
+        v(var::VALUE),
+        v(var::TOTAL),
+    ];
+    variables.extend((1..=builder.max_depth).map(chain_var));
+    Query::Select {
+        dataset: None,
+        pattern: GraphPattern::Distinct {
+            inner: Box::new(GraphPattern::Project {
+                inner: Box::new(GraphPattern::OrderBy {
+                    inner: Box::new(union(parts)),
+                    expression: order,
+                }),
+                variables,
+            }),
+        },
+        base_iri: None,
+    }
+}

@@ -1,0 +1,311 @@
+//! `/graphql`: GraphQL over HTTP (POST with JSON, GET for queries), GraphiQL for browsers, the
+//! served SDL at `/graphql/schema.graphql`, and GraphiQL's bundled assets.
+
+use super::{parse_params, AppState};
+use actix_web::http::header::{self, ContentType};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use async_graphql::{Request, Variables};
+
+/// The media type of GraphQL responses (GraphQL over HTTP).
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// Registers the routes.
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .route("/graphql", web::get().to(get))
+        .route("/graphql", web::post().to(post))
+        .route("/graphql/schema.graphql", web::get().to(sdl))
+        .route("/graphiql/{file}", web::get().to(asset));
+}
+
+type State = web::Data<AppState>;
+
+/// Which media type the answer has.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    /// `application/graphql-response+json`: request errors get 400.
+    GraphqlResponse,
+    /// `application/json`: always 200 once the request is read.
+    Json,
+}
+
+fn negotiate(request: &HttpRequest) -> Option<Answer> {
+    let Some(accept) = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .filter(|a| !a.trim().is_empty())
+    else {
+        return Some(Answer::Json);
+    };
+    let offers = [
+        (Answer::Json, &["application/json"][..]),
+        (Answer::GraphqlResponse, &[GRAPHQL_RESPONSE][..]),
+    ];
+    // A wildcard gets plain JSON, which every client reads.
+    crate::formats::negotiate(Some(accept), &offers).unwrap_or(Some(Answer::Json))
+}
+
+fn wants_html(request: &HttpRequest) -> bool {
+    request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"))
+}
+
+fn bad_request(message: impl Into<String>) -> HttpResponse {
+    error_response(StatusCode::BAD_REQUEST, message)
+}
+
+fn error_response(status: StatusCode, message: impl Into<String>) -> HttpResponse {
+    let body = serde_json::json!({ "errors": [{ "message": message.into() }] });
+    HttpResponse::build(status)
+        .content_type("application/json")
+        .body(body.to_string())
+}
+
+fn parse_json_parameter(
+    name: &str,
+    value: Option<&str>,
+) -> Result<Option<serde_json::Value>, String> {
+    match value {
+        None | Some("") => Ok(None),
+        Some(text) => serde_json::from_str(text)
+            .map(Some)
+            .map_err(|e| format!("`{name}` is not JSON: {e}")),
+    }
+}
+
+async fn get(state: State, request: HttpRequest) -> HttpResponse {
+    let pairs = parse_params(request.query_string().as_bytes());
+    let param = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    if param("query").is_none() && wants_html(&request) {
+        return HttpResponse::Ok()
+            .content_type(ContentType::html())
+            .body(GRAPHIQL_HTML);
+    }
+    let Some(answer) = negotiate(&request) else {
+        return error_response(
+            StatusCode::NOT_ACCEPTABLE,
+            format!("GraphQL answers {GRAPHQL_RESPONSE} or application/json"),
+        );
+    };
+    let Some(query) = param("query") else {
+        return bad_request("a GET request needs a `query` parameter");
+    };
+    let mut body = serde_json::json!({ "query": query });
+    if let Some(name) = param("operationName").filter(|n| !n.is_empty()) {
+        body["operationName"] = name.into();
+    }
+    for name in ["variables", "extensions"] {
+        match parse_json_parameter(name, param(name)) {
+            Ok(Some(value)) => body[name] = value,
+            Ok(None) => {}
+            Err(message) => return bad_request(message),
+        }
+    }
+    let request_body = match read_request(body) {
+        Ok(r) => r,
+        Err(message) => return bad_request(message),
+    };
+    // GET cannot change anything: only queries are run.
+    if is_mutation(&request_body) {
+        return error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "mutations are sent with POST",
+        );
+    }
+    respond(&state, request_body, answer).await
+}
+
+async fn post(state: State, request: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|c| c.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence != "application/json" && essence != GRAPHQL_RESPONSE {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!(
+                "a GraphQL POST is application/json, not `{}`",
+                if content_type.is_empty() {
+                    "nothing"
+                } else {
+                    content_type
+                }
+            ),
+        );
+    }
+    let Some(answer) = negotiate(&request) else {
+        return error_response(
+            StatusCode::NOT_ACCEPTABLE,
+            format!("GraphQL answers {GRAPHQL_RESPONSE} or application/json"),
+        );
+    };
+    let json: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(json) => json,
+        Err(e) => {
+            return bad_request(format!(
+                "the body is not JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ))
+        }
+    };
+    let request_body = match read_request(json) {
+        Ok(r) => r,
+        Err(message) => return bad_request(message),
+    };
+    respond(&state, request_body, answer).await
+}
+
+/// Reads the JSON of a GraphQL request: `query` (a string), `operationName`, `variables` and
+/// `extensions` (objects or null).
+fn read_request(json: serde_json::Value) -> Result<Request, String> {
+    let serde_json::Value::Object(mut object) = json else {
+        return Err("a GraphQL request is a JSON object".to_owned());
+    };
+    let query = match object.remove("query") {
+        Some(serde_json::Value::String(query)) => query,
+        Some(_) => return Err("`query` must be a string".to_owned()),
+        None => return Err("the request has no `query`".to_owned()),
+    };
+    let mut request = Request::new(query);
+    match object.remove("operationName") {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::String(name)) => request = request.operation_name(name),
+        Some(_) => return Err("`operationName` must be a string".to_owned()),
+    }
+    match object.remove("variables") {
+        None | Some(serde_json::Value::Null) => {}
+        Some(value @ serde_json::Value::Object(_)) => {
+            request = request.variables(Variables::from_json(value));
+        }
+        Some(_) => return Err("`variables` must be an object".to_owned()),
+    }
+    match object.remove("extensions") {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::Object(extensions)) => {
+            for (name, value) in extensions {
+                if let Ok(value) = async_graphql::Value::from_json(value) {
+                    request.extensions.insert(name, value);
+                }
+            }
+        }
+        Some(_) => return Err("`extensions` must be an object".to_owned()),
+    }
+    Ok(request)
+}
+
+fn is_mutation(request: &Request) -> bool {
+    use async_graphql::parser::types::OperationType;
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    let operation_name = request.operation_name.as_deref();
+    document.operations.iter().any(|(name, operation)| {
+        operation.node.ty != OperationType::Query
+            && (operation_name.is_none() || name.map(|n| n.as_str()) == operation_name)
+    })
+}
+
+async fn respond(state: &State, request: Request, answer: Answer) -> HttpResponse {
+    let outcome = state.graphql.execute(request).await;
+    state
+        .metrics
+        .count_queries("graphql", outcome.queries as u64);
+    let response = outcome.response;
+    // Errors found before execution (syntax, validation, variables) come without data; errors
+    // of fields carry a path or kgql's mark.
+    let request_error = !response.errors.is_empty()
+        && response.data == async_graphql::Value::Null
+        && response
+            .errors
+            .iter()
+            .all(|e| e.path.is_empty() && e.extensions.is_none());
+    let mut body = serde_json::Map::new();
+    if !request_error {
+        body.insert(
+            "data".to_owned(),
+            serde_json::to_value(&response.data).unwrap_or(serde_json::Value::Null),
+        );
+    }
+    if !response.errors.is_empty() {
+        body.insert(
+            "errors".to_owned(),
+            serde_json::to_value(&response.errors).unwrap_or_default(),
+        );
+    }
+    if !response.extensions.is_empty() {
+        body.insert(
+            "extensions".to_owned(),
+            serde_json::to_value(&response.extensions).unwrap_or_default(),
+        );
+    }
+    let (status, content_type) = match answer {
+        Answer::GraphqlResponse if request_error => (StatusCode::BAD_REQUEST, GRAPHQL_RESPONSE),
+        Answer::GraphqlResponse => (StatusCode::OK, GRAPHQL_RESPONSE),
+        Answer::Json => (StatusCode::OK, "application/json"),
+    };
+    HttpResponse::build(status)
+        .content_type(content_type)
+        .body(serde_json::Value::Object(body).to_string())
+}
+
+async fn sdl(state: State) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/graphql; charset=utf-8")
+        .body(state.graphql.sdl())
+}
+
+const GRAPHIQL_HTML: &str = include_str!("../../assets/graphiql/index.html");
+
+/// GraphiQL's files, bundled so that the page works without internet access.
+const ASSETS: [(&str, &str, &[u8]); 4] = [
+    (
+        "graphiql.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/graphiql/graphiql.min.js"),
+    ),
+    (
+        "graphiql.min.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../assets/graphiql/graphiql.min.css"),
+    ),
+    (
+        "react.production.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/graphiql/react.production.min.js"),
+    ),
+    (
+        "react-dom.production.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/graphiql/react-dom.production.min.js"),
+    ),
+];
+
+async fn asset(path: web::Path<String>) -> HttpResponse {
+    match ASSETS.iter().find(|(name, _, _)| *name == path.as_str()) {
+        Some((_, content_type, bytes)) => HttpResponse::Ok()
+            .content_type(*content_type)
+            .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+            .body(*bytes),
+        None => HttpResponse::NotFound()
+            .content_type("text/plain; charset=utf-8")
+            .body(format!("no GraphiQL asset named {path}\n")),
+    }
+}

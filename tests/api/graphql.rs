@@ -1,0 +1,566 @@
+//! GraphQL over HTTP against the seed graph: the served schema, lookups, nested lists in both
+//! directions, filters, ordering, cursor pagination, the number of SPARQL queries per request,
+//! explain, hostile input, and the GraphQL-over-HTTP rules.
+
+use crate::helpers::{spawn_app, spawn_app_with, Options, TestApp};
+use kgql::config::SettingsLayer;
+use serde_json::{json, Value};
+
+const ITU: &str = "https://w3id.org/kgql/id/org/itu";
+
+/// Posts a GraphQL request and returns the JSON body, asserting a 200.
+fn graphql(app: &TestApp, query: &str, variables: Value) -> Value {
+    let response = app
+        .post("/graphql")
+        .header("content-type", "application/json")
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .expect("request");
+    let status = response.status();
+    let body: Value = response.json().expect("JSON body");
+    assert_eq!(status, 200, "{body:#}");
+    body
+}
+
+/// Like [`graphql`], and asserts there are no errors.
+fn data(app: &TestApp, query: &str, variables: Value) -> Value {
+    let body = graphql(app, query, variables);
+    assert!(body.get("errors").is_none(), "{body:#}");
+    body["data"].clone()
+}
+
+fn sparql_queries(body: &Value) -> u64 {
+    body["extensions"]["kgql"]["sparqlQueries"]
+        .as_u64()
+        .expect("the query count extension")
+}
+
+/// The distinct values of `?x` a SPARQL query returns, sorted.
+fn sparql_column(app: &TestApp, query: &str) -> Vec<String> {
+    let results = app.select(query);
+    let mut values: Vec<String> = results["results"]["bindings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["x"]["value"].as_str().unwrap().to_owned())
+        .collect();
+    values.sort();
+    values.dedup();
+    values
+}
+
+#[test]
+fn the_served_schema_is_the_checked_in_schema_without_its_directives() {
+    use async_graphql::parser::parse_schema;
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    let app = spawn_app_with(Options {
+        seed: false,
+        ..Options::default()
+    });
+    let served = app
+        .get("/graphql/schema.graphql")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let checked_in = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema.graphql"),
+    )
+    .unwrap();
+    // Each type as a canonical line per field: name, arguments with types and defaults, type.
+    fn canonical(sdl: &str) -> std::collections::BTreeMap<String, Vec<String>> {
+        let document = parse_schema(sdl).expect("valid SDL");
+        let mut types = std::collections::BTreeMap::new();
+        for definition in document.definitions {
+            let TypeSystemDefinition::Type(definition) = definition else {
+                continue;
+            };
+            let definition = definition.node;
+            let name = definition.name.node.to_string();
+            let mut lines = Vec::new();
+            let field_line = |f: &async_graphql::parser::types::FieldDefinition| {
+                let arguments: Vec<String> = f
+                    .arguments
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "{}: {}{}",
+                            a.node.name.node,
+                            a.node.ty.node,
+                            a.node
+                                .default_value
+                                .as_ref()
+                                .map(|d| format!(" = {}", d.node))
+                                .unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                format!("{}({}): {}", f.name.node, arguments.join(", "), f.ty.node)
+            };
+            match &definition.kind {
+                TypeKind::Object(o) => {
+                    let mut implements: Vec<_> =
+                        o.implements.iter().map(|i| i.node.to_string()).collect();
+                    implements.sort();
+                    lines.push(format!("object implements {}", implements.join(" & ")));
+                    lines.extend(o.fields.iter().map(|f| field_line(&f.node)));
+                }
+                TypeKind::Interface(i) => {
+                    lines.push("interface".to_owned());
+                    lines.extend(i.fields.iter().map(|f| field_line(&f.node)));
+                }
+                TypeKind::InputObject(i) => {
+                    lines.push("input".to_owned());
+                    lines.extend(
+                        i.fields
+                            .iter()
+                            .map(|f| format!("{}: {}", f.node.name.node, f.node.ty.node)),
+                    );
+                }
+                TypeKind::Enum(e) => {
+                    lines.push("enum".to_owned());
+                    lines.extend(e.values.iter().map(|v| v.node.value.node.to_string()));
+                }
+                TypeKind::Scalar => lines.push("scalar".to_owned()),
+                TypeKind::Union(_) => lines.push("union".to_owned()),
+            }
+            lines.sort();
+            types.insert(name, lines);
+        }
+        types
+    }
+    let served = canonical(&served);
+    let checked_in = canonical(&checked_in);
+    for (name, lines) in &checked_in {
+        assert_eq!(served.get(name), Some(lines), "type {name} differs");
+    }
+    let extra: Vec<_> = served
+        .keys()
+        .filter(|name| !checked_in.contains_key(*name))
+        .collect();
+    assert!(
+        extra.is_empty(),
+        "served types not in schema.graphql: {extra:?}"
+    );
+}
+
+#[test]
+fn a_lookup_reads_fields_and_nested_lists_in_both_directions_with_one_query_per_level() {
+    let app = spawn_app();
+    let body = graphql(
+        &app,
+        r#"query ($iri: String!) {
+          organization(iri: $iri) {
+            id iri label fr: label(lang: "fr") altLabels
+            organisedEvents(first: 3, orderBy: [{field: startDate, direction: DESC}]) {
+              totalCount
+              pageInfo { hasNextPage hasPreviousPage }
+              edges { cursor node { iri label startDate organizers { ... on Organization { iri } } } }
+            }
+          }
+        }"#,
+        json!({ "iri": ITU }),
+    );
+    assert!(body.get("errors").is_none(), "{body:#}");
+    let itu = &body["data"]["organization"];
+    assert_eq!(itu["iri"], ITU);
+    assert_eq!(itu["id"], ITU);
+    assert_eq!(itu["label"], "International Telecommunication Union");
+    assert_eq!(itu["fr"], "Union internationale des télécommunications");
+    assert!(itu["altLabels"].as_array().unwrap().contains(&json!("ITU")));
+    // The organised events, as SPARQL sees them.
+    let expected = sparql_column(
+        &app,
+        &format!("SELECT ?x WHERE {{ ?x <http://schema.org/organizer> <{ITU}> ; a <http://schema.org/Event> }}"),
+    );
+    let events = &itu["organisedEvents"];
+    assert_eq!(events["totalCount"], expected.len());
+    let edges = events["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 3.min(expected.len()));
+    assert_eq!(events["pageInfo"]["hasNextPage"], expected.len() > 3);
+    assert_eq!(events["pageInfo"]["hasPreviousPage"], false);
+    // Newest first; every event lists ITU among its organisers (the inverse direction).
+    let dates: Vec<&str> = edges
+        .iter()
+        .filter_map(|e| e["node"]["startDate"].as_str())
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+    for edge in edges {
+        assert!(expected.contains(&edge["node"]["iri"].as_str().unwrap().to_owned()));
+        assert!(edge["node"]["organizers"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "iri": ITU })));
+    }
+    // The lookup and the nested page: two levels, two SPARQL queries.
+    assert_eq!(sparql_queries(&body), 2, "{body:#}");
+}
+
+#[test]
+fn nested_pages_are_cut_per_parent_in_one_query_per_level() {
+    let app = spawn_app();
+    let body = graphql(
+        &app,
+        r#"{ organizations(first: 50, orderBy: [{field: label}]) {
+              totalCount
+              edges { node { iri subOrganizations(first: 1) { totalCount nodes { iri } } } }
+        } }"#,
+        json!({}),
+    );
+    assert!(body.get("errors").is_none(), "{body:#}");
+    assert_eq!(sparql_queries(&body), 2);
+    let expected = sparql_column(
+        &app,
+        "SELECT ?x WHERE { ?x a <http://www.w3.org/ns/org#Organization> }",
+    );
+    let page = &body["data"]["organizations"];
+    assert_eq!(page["totalCount"], expected.len());
+    let mut with_units = 0;
+    for edge in page["edges"].as_array().unwrap() {
+        let node = &edge["node"];
+        let units = sparql_column(
+            &app,
+            &format!(
+                "SELECT ?x WHERE {{ <{}> <http://www.w3.org/ns/org#hasSubOrganization> ?x . ?x a <http://www.w3.org/ns/org#Organization> }}",
+                node["iri"].as_str().unwrap()
+            ),
+        );
+        let nested = &node["subOrganizations"];
+        assert_eq!(nested["totalCount"], units.len(), "{node:#}");
+        assert_eq!(
+            nested["nodes"].as_array().unwrap().len(),
+            units.len().min(1)
+        );
+        if !units.is_empty() {
+            with_units += 1;
+            assert_eq!(nested["nodes"][0]["iri"].as_str().unwrap(), units[0]);
+        }
+    }
+    assert!(
+        with_units >= 2,
+        "the seed has several organisations with units"
+    );
+}
+
+#[test]
+fn cursor_pages_cover_the_list_forwards_and_backwards() {
+    let app = spawn_app();
+    let query = r#"query ($first: Int, $after: String, $last: Int, $before: String) {
+        goals(first: $first, after: $after, last: $last, before: $before, orderBy: [{field: notation}]) {
+          totalCount
+          pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+          edges { cursor node { iri notation } }
+        } }"#;
+    let all = data(&app, query, json!({ "first": 100 }));
+    let all: Vec<String> = all["goals"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["iri"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(all.len() >= 17);
+    // Forwards, three at a time.
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let page = data(&app, query, json!({ "first": 3, "after": after }));
+        let page = &page["goals"];
+        seen.extend(
+            page["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["node"]["iri"].as_str().unwrap().to_owned()),
+        );
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(seen, all);
+    // Backwards from the end, four at a time.
+    let mut seen = Vec::new();
+    let mut before = Value::Null;
+    loop {
+        let page = data(&app, query, json!({ "last": 4, "before": before }));
+        let page = &page["goals"];
+        let mut nodes: Vec<String> = page["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["iri"].as_str().unwrap().to_owned())
+            .collect();
+        nodes.extend(seen);
+        seen = nodes;
+        if page["pageInfo"]["hasPreviousPage"] != true {
+            break;
+        }
+        before = page["pageInfo"]["startCursor"].clone();
+    }
+    assert_eq!(seen, all);
+    // A cursor that is not one is an error that says so.
+    let body = graphql(&app, query, json!({ "first": 1, "after": "nonsense" }));
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("`after` is not a cursor"));
+}
+
+#[test]
+fn filters_combine_fields_relations_and_logic() {
+    let app = spawn_app();
+    // Events organised by ITU that started in 2024 or later.
+    let body = data(
+        &app,
+        r#"query ($itu: String!) { events(first: 100, filter: {
+              startDate: { gte: "2024-01-01" },
+              organizers: { some: { iri: { eq: $itu } } }
+            }) { totalCount nodes { iri } } }"#,
+        json!({ "itu": ITU }),
+    );
+    let expected = sparql_column(
+        &app,
+        &format!(
+            "SELECT ?x WHERE {{ ?x a <http://schema.org/Event> ; <http://schema.org/organizer> <{ITU}> ; <http://schema.org/startDate> ?d FILTER(STR(?d) >= \"2024-01-01\") }}"
+        ),
+    );
+    assert!(!expected.is_empty());
+    assert_eq!(body["events"]["totalCount"], expected.len());
+    // Organisations without any initiative they initiated, whose label mentions "union".
+    let body = data(
+        &app,
+        r#"{ organizations(first: 100, filter: {
+              label: { contains: "UNION" },
+              NOT: { OR: [{ altLabels: { eq: "nothing-has-this" } }, { initiated: { some: {} } }] }
+            }) { nodes { iri label } } }"#,
+        json!({}),
+    );
+    let expected = sparql_column(
+        &app,
+        "SELECT ?x WHERE { ?x a <http://www.w3.org/ns/org#Organization> ; <http://www.w3.org/2004/02/skos/core#prefLabel>|<http://www.w3.org/2000/01/rdf-schema#label> ?l
+           FILTER(CONTAINS(LCASE(STR(?l)), \"union\"))
+           FILTER NOT EXISTS { ?i <https://w3id.org/kgql/ontology#initiatedBy> ?x . ?i a <http://www.w3.org/ns/org#Organization> } }",
+    );
+    let mut got: Vec<String> = body["organizations"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["iri"].as_str().unwrap().to_owned())
+        .collect();
+    got.sort();
+    assert_eq!(got, expected);
+    assert!(got.contains(&ITU.to_owned()));
+    // `none: {}`: goals that nothing serves.
+    let body = data(
+        &app,
+        "{ goals(first: 100, filter: { servedBy: { none: {} } }) { totalCount } }",
+        json!({}),
+    );
+    let expected = sparql_column(
+        &app,
+        "SELECT ?x WHERE { ?x a <http://metadata.un.org/sdg/ontology#Goal> FILTER NOT EXISTS { ?s <https://w3id.org/kgql/ontology#servesGoal> ?x } }",
+    );
+    assert_eq!(body["goals"]["totalCount"], expected.len());
+}
+
+#[test]
+fn hostile_input_stays_a_value() {
+    let app = spawn_app();
+    for text in [
+        "\"} } DROP ALL #",
+        "a\nb",
+        "ünïcödé ✓ \\u0000",
+        "' OR 1=1 --",
+        "<https://example.org/x> }",
+    ] {
+        let body = data(
+            &app,
+            "query ($t: String!) { organizations(filter: { label: { contains: $t } }) { totalCount } }",
+            json!({ "t": text }),
+        );
+        assert_eq!(body["organizations"]["totalCount"], 0, "{text}");
+    }
+    // An IRI with a space is refused with a message, not spliced into a query.
+    let body = graphql(
+        &app,
+        "{ organization(iri: \"https://w3id.org/kgql/id/org/itu> } ; DROP ALL\") { iri } }",
+        json!({}),
+    );
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not a valid IRI"));
+    // Unknown nodes are null, not errors.
+    let body = data(
+        &app,
+        "{ organization(iri: \"https://w3id.org/kgql/id/org/none\") { iri } }",
+        json!({}),
+    );
+    assert_eq!(body["organization"], Value::Null);
+}
+
+#[test]
+fn interfaces_resolve_to_the_most_specific_type() {
+    let app = spawn_app();
+    let body = data(
+        &app,
+        r#"{ entity(iri: "https://w3id.org/kgql/id/initiative/ai-for-good") {
+              __typename label
+              ... on Initiative { aims { label } organizers { __typename iri } }
+           }
+           node(id: "https://w3id.org/kgql/id/person/ren-xianliang") { __typename id ... on Person { familyName } } }"#,
+        json!({}),
+    );
+    assert_eq!(body["entity"]["__typename"], "Initiative");
+    assert_eq!(body["entity"]["aims"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        body["entity"]["organizers"][0]["__typename"],
+        "Organization"
+    );
+    assert_eq!(body["node"]["__typename"], "Person");
+    assert_eq!(body["node"]["familyName"], "Ren");
+}
+
+#[test]
+fn explain_shows_the_sparql_only_where_enabled() {
+    let request = json!({
+        "query": "{ goals(first: 1) { nodes { iri } } }",
+        "extensions": { "explain": true }
+    });
+    let app = spawn_app_with(Options {
+        layer: SettingsLayer {
+            graphql_explain: Some(true),
+            ..SettingsLayer::default()
+        },
+        ..Options::default()
+    });
+    let body: Value = app
+        .post("/graphql")
+        .json(&request)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let sparql = body["extensions"]["kgql"]["sparql"][0].as_str().unwrap();
+    assert!(sparql.contains("SELECT DISTINCT"), "{sparql}");
+    assert!(
+        sparql.contains("<http://metadata.un.org/sdg/ontology#Goal>"),
+        "{sparql}"
+    );
+    let app = spawn_app();
+    let body: Value = app
+        .post("/graphql")
+        .json(&request)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert!(body["extensions"]["kgql"].get("sparql").is_none());
+    assert!(body["extensions"]["kgql"]["explain"]
+        .as_str()
+        .unwrap()
+        .contains("not enabled"));
+}
+
+#[test]
+fn graphql_over_http_rules() {
+    let app = spawn_app_with(Options {
+        seed: false,
+        ..Options::default()
+    });
+    // A syntax error: 400 with graphql-response+json and no `data`, 200 with plain JSON.
+    let response = app
+        .post("/graphql")
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({ "query": "{ goals(first: ) }" }))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().unwrap();
+    assert!(body.get("data").is_none());
+    assert!(
+        body["errors"][0]["locations"][0]["line"].as_u64() == Some(1),
+        "{body}"
+    );
+    let response = app
+        .post("/graphql")
+        .header("accept", "application/json")
+        .json(&json!({ "query": "{ goals(first: ) }" }))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    // Bodies that are not GraphQL requests.
+    let response = app
+        .post("/graphql")
+        .header("content-type", "application/json")
+        .body("{\"query\": ")
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(response.text().unwrap().contains("line 1"));
+    let response = app
+        .post("/graphql")
+        .header("content-type", "text/plain")
+        .body("{ goals { totalCount } }")
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 415);
+    // GET runs queries; browsers get GraphiQL, whose assets are served locally.
+    let response = app.get("/graphql?query=%7B__typename%7D").send().unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.json::<Value>().unwrap()["data"]["__typename"],
+        "Query"
+    );
+    let page = app
+        .get("/graphql")
+        .header("accept", "text/html")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(page.contains("/graphiql/graphiql.min.js"));
+    assert!(!page.contains("https://unpkg") && !page.contains("cdn"));
+    let asset = app.get("/graphiql/graphiql.min.js").send().unwrap();
+    assert_eq!(asset.status(), 200);
+    assert!(asset.bytes().unwrap().len() > 100_000);
+    // Limits: pages and depth.
+    let body: Value = app
+        .post("/graphql")
+        .json(&json!({ "query": "{ goals(first: 100000) { totalCount } }" }))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("at most"));
+}
+
+#[test]
+fn the_graphql_http_audits_pass() {
+    let app = spawn_app_with(Options {
+        seed: false,
+        ..Options::default()
+    });
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = std::process::Command::new("node")
+        .arg(root.join("tests/graphql-http/audit.mjs"))
+        .arg(format!("{}/graphql", app.url))
+        .output()
+        .expect("node runs (scripts/install-deps.sh installs the audit's packages)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("MUST failures: 0, SHOULD failures: 0"),
+        "{stdout}"
+    );
+}
