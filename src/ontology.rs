@@ -30,6 +30,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("schema", "http://schema.org/"),
     ("dcterms", "http://purl.org/dc/terms/"),
     ("prov", "http://www.w3.org/ns/prov#"),
+    ("dcat", "http://www.w3.org/ns/dcat#"),
     ("time", "http://www.w3.org/2006/time#"),
     ("foaf", "http://xmlns.com/foaf/0.1/"),
     ("sh", "http://www.w3.org/ns/shacl#"),

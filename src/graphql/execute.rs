@@ -13,6 +13,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// A node of the response.
 #[derive(Debug)]
 pub struct Obj {
+    /// The node.
+    pub node: Term,
     /// Its concrete GraphQL type.
     pub typename: String,
     /// Field values by response key.
@@ -43,6 +45,8 @@ pub struct Page {
     pub has_next: bool,
     /// Whether nodes precede the page.
     pub has_previous: bool,
+    /// For search hits: each node's score and the text it matched, in the order of `edges`.
+    pub hits: Vec<(f64, String)>,
 }
 
 /// What a request did, for its response extensions and the metrics.
@@ -132,6 +136,8 @@ struct Facts {
     totals: HashMap<(usize, Option<Term>), u64>,
     /// Per list, key and chain of nodes: the values.
     values: HashMap<(usize, u32, Vec<Term>), Vec<Term>>,
+    /// Per list and node: the search score and matched text.
+    hits: HashMap<(usize, Term), (f64, String)>,
 }
 
 impl Facts {
@@ -140,6 +146,7 @@ impl Facts {
             pages: HashMap::new(),
             totals: HashMap::new(),
             values: HashMap::new(),
+            hits: HashMap::new(),
         };
         for row in rows {
             let Some(conn) = row
@@ -160,6 +167,14 @@ impl Facts {
             let Some(node) = row.get(var::NODE).cloned() else {
                 continue;
             };
+            if let (Some(Term::Literal(score)), Some(Term::Literal(matched))) =
+                (row.get(var::SCORE), row.get(var::MATCHED))
+            {
+                facts.hits.entry((conn, node.clone())).or_insert((
+                    score.value().parse().unwrap_or(0.0),
+                    matched.value().to_owned(),
+                ));
+            }
             let page = facts.pages.entry((conn, parent)).or_default();
             if page.last() != Some(&node) && !page.contains(&node) {
                 page.push(node.clone());
@@ -242,11 +257,16 @@ impl Facts {
                 (encode_cursor(first_position + i as u64), obj)
             })
             .collect();
+        let hits = nodes
+            .iter()
+            .filter_map(|node| self.hits.get(&(index, node.clone())).cloned())
+            .collect();
         Page {
             total,
             edges,
             has_next,
             has_previous,
+            hits,
         }
     }
 }
@@ -333,7 +353,11 @@ impl<'p> Assembler<'_, 'p, '_> {
             };
             fields.insert(field.key.clone(), data);
         }
-        Arc::new(Obj { typename, fields })
+        Arc::new(Obj {
+            node: chain.last().expect("a chain has a node").clone(),
+            typename,
+            fields,
+        })
     }
 
     fn defer(

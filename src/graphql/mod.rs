@@ -7,6 +7,7 @@
 //! async-graphql schema from the same file.
 
 pub mod execute;
+pub mod explore;
 pub mod model;
 pub mod plan;
 pub mod schema;

@@ -12,7 +12,6 @@ use async_graphql::parser::types::{
 };
 use oxigraph::model::NamedNode;
 use spargebra::algebra::{GraphPattern, PropertyPathExpression};
-use spargebra::term::{NamedNodePattern, TermPattern};
 use spargebra::{Query, SparqlParser};
 use std::collections::{BTreeSet, HashMap};
 
@@ -126,6 +125,12 @@ pub enum RootKind {
     Lookup,
     /// All nodes of the target type, paginated.
     All,
+    /// Search hits.
+    Search,
+    /// The neighbourhood of a node.
+    Neighbourhood,
+    /// The paths between two nodes.
+    Paths,
 }
 
 /// A field of `Query`.
@@ -250,7 +255,20 @@ impl Model {
         for field in &query_fields {
             let place = format!("Query.{}", field.name.node);
             let (base, _) = unwrap_type(&field.ty.node);
-            let root = if directive(&field.directives, "lookup").is_some() {
+            let special = [
+                ("search", RootKind::Search),
+                ("neighbourhood", RootKind::Neighbourhood),
+                ("paths", RootKind::Paths),
+            ]
+            .into_iter()
+            .find(|(name, _)| directive(&field.directives, name).is_some());
+            let root = if let Some((_, kind)) = special {
+                RootField {
+                    name: field.name.node.to_string(),
+                    kind,
+                    target: ENTITY.to_owned(),
+                }
+            } else if directive(&field.directives, "lookup").is_some() {
                 if !types.contains_key(&base) {
                     return Err(mapping(&place, format!("{base} is not a mapped type")));
                 }
@@ -439,11 +457,23 @@ fn expand(name: &str, prefixes: &[(&str, &str)]) -> Result<String, String> {
 /// Parses a property path written in the schema (configuration, not user input) with the
 /// ontology's prefixes.
 pub fn parse_path(text: &str, prefixes: &[(&str, &str)]) -> Result<PropertyPathExpression, String> {
+    // Name an unknown prefix plainly rather than through the parser's expectations.
+    for token in text.split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '_' || c == '-')) {
+        if let Some((prefix, _)) = token.split_once(':') {
+            if !prefix.is_empty() && !prefixes.iter().any(|(p, _)| *p == prefix) {
+                return Err(format!("unknown prefix `{prefix}:` in `{text}`"));
+            }
+        }
+    }
     let mut query = String::new();
     for (prefix, namespace) in prefixes {
         query.push_str(&format!("PREFIX {prefix}: <{namespace}>\n"));
     }
-    query.push_str(&format!("SELECT * WHERE {{ ?s {text} ?o }}"));
+    // An alternative with a marker keeps the parser from turning sequences and inverses into
+    // triple patterns: the path comes back whole, as the left side of the alternative.
+    query.push_str(&format!(
+        "SELECT * WHERE {{ ?s ({text})|<{PATH_MARKER}> ?o }}"
+    ));
     let parsed = SparqlParser::new()
         .parse_query(&query)
         .map_err(|e| format!("`{text}` is not a SPARQL property path: {e}"))?;
@@ -453,27 +483,22 @@ pub fn parse_path(text: &str, prefixes: &[(&str, &str)]) -> Result<PropertyPathE
     fn find(pattern: &GraphPattern) -> Option<PropertyPathExpression> {
         match pattern {
             GraphPattern::Project { inner, .. } => find(inner),
-            GraphPattern::Bgp { patterns } if patterns.len() == 1 => {
-                let pattern = &patterns[0];
-                let NamedNodePattern::NamedNode(node) = &pattern.predicate else {
-                    return None;
-                };
-                let forward = PropertyPathExpression::NamedNode(node.clone());
-                // The parser turns `?s ^p ?o` into `?o p ?s`.
-                match &pattern.subject {
-                    TermPattern::Variable(v) if v.as_str() == "s" => Some(forward),
-                    TermPattern::Variable(v) if v.as_str() == "o" => {
-                        Some(PropertyPathExpression::Reverse(Box::new(forward)))
-                    }
-                    _ => None,
-                }
+            GraphPattern::Path {
+                path: PropertyPathExpression::Alternative(path, marker),
+                ..
+            } if **marker
+                == PropertyPathExpression::NamedNode(NamedNode::new_unchecked(PATH_MARKER)) =>
+            {
+                Some((**path).clone())
             }
-            GraphPattern::Path { path, .. } => Some(path.clone()),
             _ => None,
         }
     }
     find(&pattern).ok_or_else(|| format!("`{text}` is not a single property path"))
 }
+
+/// Marks the end of a path being parsed.
+const PATH_MARKER: &str = "urn:kgql:path-marker";
 
 /// The IRIs a path mentions.
 fn path_iris(path: &PropertyPathExpression) -> Vec<String> {

@@ -411,6 +411,35 @@ impl<'a> Planner<'a> {
         })
     }
 
+    /// The selection on `declared` nodes found under `field` at `path` (e.g. `nodes.entity`),
+    /// with the selections of every occurrence merged.
+    pub fn nested_selection(
+        &mut self,
+        field: &Field,
+        path: &[&str],
+        declared: &str,
+    ) -> Result<Selection, PlanError> {
+        let mut sets: Vec<SelectionSet> = vec![field.selection_set.node.clone()];
+        for name in path {
+            let mut next = Vec::new();
+            for set in &sets {
+                let mut fields = Vec::new();
+                self.collect(set, None, &mut fields)?;
+                next.extend(
+                    fields
+                        .into_iter()
+                        .filter(|(_, f)| f.name.node == *name)
+                        .map(|(_, f)| f.selection_set.node.clone()),
+                );
+            }
+            sets = next;
+        }
+        let merged = SelectionSet {
+            items: sets.into_iter().flat_map(|set| set.items).collect(),
+        };
+        self.selection(declared, &merged)
+    }
+
     /// Reads `filter`, `orderBy`, `first`, `after`, `last` and `before`.
     pub fn list_args(
         &self,

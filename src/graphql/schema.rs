@@ -3,8 +3,9 @@
 //! what a type is (a root field, a mapped node type, a connection, an edge, page info).
 
 use super::execute::{self, FieldData, Obj, Page, Stats};
+use super::explore;
 use super::model::{Model, RootKind, Target, ENTITY};
-use super::plan::{variable_reader, PlanLimits, Planner};
+use super::plan::{variable_reader, ConnectionPlan, PlanLimits, Planner, Selection};
 use super::translate::ListSource;
 use crate::store::{QueryLimits, SharedStore};
 use async_graphql::dynamic::{
@@ -15,7 +16,8 @@ use async_graphql::parser::types::{
     BaseType, FieldDefinition, InputValueDefinition, Type, TypeKind, TypeSystemDefinition,
 };
 use async_graphql::Value;
-use oxigraph::model::NamedNode;
+use oxigraph::model::{NamedNode, Term};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// What resolvers share.
@@ -35,6 +37,37 @@ pub struct Engine {
 fn field_error(message: impl std::fmt::Display) -> async_graphql::Error {
     use async_graphql::ErrorExtensions;
     async_graphql::Error::new(message.to_string()).extend_with(|_, e| e.set("kgql", "field"))
+}
+
+/// What a root field was planned into.
+enum Planned {
+    /// A list (or lookup, or search) read level by level.
+    List(ListSource, Option<Box<ConnectionPlan>>, Selection),
+    /// A walk: a neighbourhood (`end: None`) or the paths to `end`.
+    Explore {
+        start: NamedNode,
+        end: Option<NamedNode>,
+        hops: u64,
+        first: u64,
+        selection: Selection,
+    },
+}
+
+/// A search hit as a resolver's parent value.
+struct HitRef(Arc<Obj>, f64, String);
+/// A neighbourhood as a resolver's parent value.
+struct GraphRef {
+    nodes: Vec<(Arc<Obj>, u32)>,
+    edges: Vec<explore::Link>,
+}
+/// A node of a neighbourhood as a resolver's parent value.
+struct GraphNodeRef(Arc<Obj>, u32);
+/// A link as a resolver's parent value.
+struct LinkRef(explore::Link);
+/// A path as a resolver's parent value.
+struct PathRef {
+    nodes: Vec<Arc<Obj>>,
+    edges: Vec<explore::Link>,
 }
 
 /// A response node as a resolver's parent value.
@@ -180,6 +213,9 @@ fn resolver_for(
     if type_name == "Query" {
         return root_resolver(&field_name, model, engine);
     }
+    if let Some(resolver) = exploration_resolver(type_name, &field_name) {
+        return resolver;
+    }
     if type_name == "PageInfo" {
         return Box::new(move |ctx| {
             let info = ctx.parent_value.try_downcast_ref::<PageInfoRef>();
@@ -263,6 +299,83 @@ fn resolver_for(
     })
 }
 
+/// Resolvers of the types that search and exploration return.
+fn exploration_resolver(type_name: &str, field_name: &str) -> Option<Resolver> {
+    let field_name = field_name.to_owned();
+    let entity = |obj: &Arc<Obj>| node_value(obj, true);
+    let link_list = |links: &[explore::Link]| {
+        FieldValue::list(
+            links
+                .iter()
+                .map(|l| FieldValue::owned_any(LinkRef(l.clone()))),
+        )
+    };
+    let resolver: Resolver = match type_name {
+        "SearchHit" => Box::new(move |ctx| {
+            let Ok(HitRef(obj, score, matched)) = ctx.parent_value.try_downcast_ref::<HitRef>()
+            else {
+                return FieldFuture::Value(None);
+            };
+            FieldFuture::Value(match field_name.as_str() {
+                "entity" => Some(entity(obj)),
+                "score" => async_graphql::Number::from_f64(*score)
+                    .map(|n| FieldValue::value(Value::Number(n))),
+                "matched" => Some(FieldValue::value(Value::String(matched.clone()))),
+                _ => None,
+            })
+        }),
+        "Graph" => Box::new(move |ctx| {
+            let Ok(graph) = ctx.parent_value.try_downcast_ref::<GraphRef>() else {
+                return FieldFuture::Value(None);
+            };
+            FieldFuture::Value(match field_name.as_str() {
+                "nodes" => Some(FieldValue::list(graph.nodes.iter().map(
+                    |(obj, distance)| FieldValue::owned_any(GraphNodeRef(obj.clone(), *distance)),
+                ))),
+                "edges" => Some(link_list(&graph.edges)),
+                _ => None,
+            })
+        }),
+        "GraphNode" => Box::new(move |ctx| {
+            let Ok(GraphNodeRef(obj, distance)) =
+                ctx.parent_value.try_downcast_ref::<GraphNodeRef>()
+            else {
+                return FieldFuture::Value(None);
+            };
+            FieldFuture::Value(match field_name.as_str() {
+                "entity" => Some(entity(obj)),
+                "distance" => Some(FieldValue::value(Value::Number((*distance).into()))),
+                _ => None,
+            })
+        }),
+        "GraphEdge" => Box::new(move |ctx| {
+            let Ok(LinkRef(link)) = ctx.parent_value.try_downcast_ref::<LinkRef>() else {
+                return FieldFuture::Value(None);
+            };
+            let text = |s: &str| Some(FieldValue::value(Value::String(s.to_owned())));
+            FieldFuture::Value(match field_name.as_str() {
+                "source" => text(link.source.as_str()),
+                "target" => text(link.target.as_str()),
+                "predicate" => text(link.predicate.as_str()),
+                "label" => link.label.as_deref().and_then(text),
+                _ => None,
+            })
+        }),
+        "Path" => Box::new(move |ctx| {
+            let Ok(path) = ctx.parent_value.try_downcast_ref::<PathRef>() else {
+                return FieldFuture::Value(None);
+            };
+            FieldFuture::Value(match field_name.as_str() {
+                "nodes" => Some(FieldValue::list(path.nodes.iter().map(entity))),
+                "edges" => Some(link_list(&path.edges)),
+                _ => None,
+            })
+        }),
+        _ => return None,
+    };
+    Some(resolver)
+}
+
 fn is_interface(model: &Model, name: &str) -> bool {
     model.types.get(name).is_some_and(|t| t.is_interface)
 }
@@ -307,47 +420,248 @@ fn root_resolver(field_name: &str, model: &Arc<Model>, engine: &Arc<Engine>) -> 
                 let mut planner = Planner::new(&model, &env.fragments, &read, engine.plan_limits);
                 let field = &ctx.ctx.item.node;
                 let arguments = planner.arguments(field).map_err(field_error)?;
+                let iri_argument = |name: &str| -> async_graphql::Result<NamedNode> {
+                    match arguments.get(name) {
+                        Some(async_graphql::Value::String(iri)) => NamedNode::new(iri)
+                            .map_err(|e| field_error(format!("<{iri}> is not a valid IRI: {e}"))),
+                        _ => Err(field_error(format!("the `{name}` argument is needed"))),
+                    }
+                };
+                let count_argument =
+                    |name: &str, default: u64, max: u64| -> async_graphql::Result<u64> {
+                        match arguments.get(name) {
+                            None | Some(async_graphql::Value::Null) => Ok(default),
+                            Some(async_graphql::Value::Number(n)) => match n.as_u64() {
+                                Some(n) if n <= max => Ok(n),
+                                _ => Err(field_error(format!(
+                                    "`{name}` is a number from 0 to {max} on this server"
+                                ))),
+                            },
+                            Some(other) => Err(field_error(format!(
+                                "`{name}` must be a number, not {other}"
+                            ))),
+                        }
+                    };
+                let max_page = engine.plan_limits.max_page;
                 match root.kind {
                     RootKind::Lookup => {
-                        let iri = match arguments.get("iri").or_else(|| arguments.get("id")) {
-                            Some(async_graphql::Value::String(iri)) => iri.clone(),
-                            _ => return Err(field_error("an `iri` (or `id`) argument is needed")),
+                        let name = if arguments.contains_key("iri") {
+                            "iri"
+                        } else {
+                            "id"
                         };
-                        let node = NamedNode::new(&iri)
-                            .map_err(|e| field_error(format!("<{iri}> is not a valid IRI: {e}")))?;
+                        let node = iri_argument(name)?;
                         let selection = planner
                             .selection(&declared, &field.selection_set.node)
                             .map_err(field_error)?;
-                        (ListSource::Nodes(vec![node], class), None, selection)
+                        Planned::List(ListSource::Nodes(vec![node], class), None, selection)
                     }
                     RootKind::All => {
                         let connection = planner
                             .connection(&root.target, &arguments, field)
                             .map_err(field_error)?;
                         let selection = connection.node.clone();
-                        (ListSource::Class(class), Some(connection), selection)
+                        Planned::List(
+                            ListSource::Class(class),
+                            Some(Box::new(connection)),
+                            selection,
+                        )
+                    }
+                    RootKind::Search => {
+                        let text = match arguments.get("text") {
+                            Some(async_graphql::Value::String(text)) if !text.trim().is_empty() => {
+                                text.trim().to_owned()
+                            }
+                            _ => return Err(field_error("`text` must not be empty")),
+                        };
+                        let mut classes = Vec::new();
+                        if let Some(async_graphql::Value::List(types)) = arguments.get("types") {
+                            for name in types {
+                                let name = name.to_string();
+                                let name = name.trim_matches('"');
+                                let class = model
+                                    .types
+                                    .get(name)
+                                    .and_then(|t| t.class.clone())
+                                    .ok_or_else(|| {
+                                        field_error(format!("`{name}` is not a type with a class"))
+                                    })?;
+                                classes.push(class);
+                            }
+                        }
+                        let limit = count_argument("first", 10, max_page)?;
+                        let selection = planner
+                            .nested_selection(field, &["entity"], ENTITY)
+                            .map_err(field_error)?;
+                        Planned::List(
+                            ListSource::Search {
+                                text,
+                                classes,
+                                limit,
+                            },
+                            None,
+                            selection,
+                        )
+                    }
+                    RootKind::Neighbourhood => {
+                        let start = iri_argument("iri")?;
+                        let depth = count_argument("depth", 1, 4)?;
+                        let first = count_argument("first", 100, max_page)?;
+                        let selection = planner
+                            .nested_selection(field, &["nodes", "entity"], ENTITY)
+                            .map_err(field_error)?;
+                        Planned::Explore {
+                            start,
+                            end: None,
+                            hops: depth,
+                            first,
+                            selection,
+                        }
+                    }
+                    RootKind::Paths => {
+                        let start = iri_argument("from")?;
+                        let end = iri_argument("to")?;
+                        let hops = count_argument("maxLength", 3, 4)?;
+                        let first = count_argument("first", 10, max_page)?;
+                        let selection = planner
+                            .nested_selection(field, &["nodes"], ENTITY)
+                            .map_err(field_error)?;
+                        Planned::Explore {
+                            start,
+                            end: Some(end),
+                            hops,
+                            first,
+                            selection,
+                        }
                     }
                 }
             };
-            let (source, connection, selection) = planned;
-            let page = execute::run(
-                &engine.store,
-                &model,
-                engine.limits,
-                &stats,
-                source,
-                connection.as_ref(),
-                &selection,
-            )
-            .await
-            .map_err(field_error)?;
-            Ok(match root.kind {
-                RootKind::Lookup => page
-                    .edges
-                    .first()
-                    .map(|(_, obj)| node_value(obj, interface || declared == ENTITY)),
-                RootKind::All => Some(FieldValue::owned_any(PageRef(page))),
-            })
+            match planned {
+                Planned::List(source, connection, selection) => {
+                    let page = execute::run(
+                        &engine.store,
+                        &model,
+                        engine.limits,
+                        &stats,
+                        source,
+                        connection.as_deref(),
+                        &selection,
+                    )
+                    .await
+                    .map_err(field_error)?;
+                    Ok(match root.kind {
+                        RootKind::Lookup => page
+                            .edges
+                            .first()
+                            .map(|(_, obj)| node_value(obj, interface || declared == ENTITY)),
+                        RootKind::Search => {
+                            Some(FieldValue::list(page.edges.iter().zip(&page.hits).map(
+                                |((_, obj), (score, matched))| {
+                                    FieldValue::owned_any(HitRef(
+                                        obj.clone(),
+                                        *score,
+                                        matched.clone(),
+                                    ))
+                                },
+                            )))
+                        }
+                        _ => Some(FieldValue::owned_any(PageRef(page))),
+                    })
+                }
+                Planned::Explore {
+                    start,
+                    end,
+                    hops,
+                    first,
+                    selection,
+                } => {
+                    let bounds = explore::Bounds {
+                        depth: u32::try_from(hops).unwrap_or(4),
+                        // Paths may pass through many nodes; a neighbourhood keeps `first`.
+                        max_nodes: if end.is_some() {
+                            10_000
+                        } else {
+                            usize::try_from(first).unwrap_or(usize::MAX).max(1)
+                        },
+                    };
+                    let walk = explore::walk(&engine.store, engine.limits, &stats, &start, bounds)
+                        .await
+                        .map_err(field_error)?;
+                    let (wanted, paths) = match &end {
+                        None => (
+                            walk.distances.keys().cloned().collect::<Vec<_>>(),
+                            Vec::new(),
+                        ),
+                        Some(end) => {
+                            let paths = explore::paths(
+                                &walk,
+                                &start,
+                                end,
+                                bounds.depth,
+                                usize::try_from(first).unwrap_or(usize::MAX),
+                            );
+                            let mut nodes: Vec<NamedNode> = paths
+                                .iter()
+                                .flat_map(|p| explore::path_nodes(&start, p))
+                                .collect();
+                            nodes.sort();
+                            nodes.dedup();
+                            (nodes, paths)
+                        }
+                    };
+                    let objects = if wanted.is_empty() {
+                        HashMap::new()
+                    } else {
+                        let page = execute::run(
+                            &engine.store,
+                            &model,
+                            engine.limits,
+                            &stats,
+                            ListSource::Nodes(wanted, None),
+                            None,
+                            &selection,
+                        )
+                        .await
+                        .map_err(field_error)?;
+                        page.edges
+                            .iter()
+                            .filter_map(|(_, obj)| match &obj.node {
+                                Term::NamedNode(n) => Some((n.clone(), obj.clone())),
+                                _ => None,
+                            })
+                            .collect::<HashMap<_, _>>()
+                    };
+                    Ok(Some(match end {
+                        None => FieldValue::owned_any(GraphRef {
+                            nodes: walk
+                                .distances
+                                .iter()
+                                .filter_map(|(n, d)| objects.get(n).map(|o| (o.clone(), *d)))
+                                .collect(),
+                            // Links to IRIs the graph does not describe (a homepage, a
+                            // Wikidata item) are attributes, not drawable relationships.
+                            edges: walk
+                                .links
+                                .into_iter()
+                                .filter(|l| {
+                                    objects.contains_key(&l.source)
+                                        && objects.contains_key(&l.target)
+                                })
+                                .collect(),
+                        }),
+                        Some(_) => FieldValue::list(paths.into_iter().map(|links| {
+                            let nodes = explore::path_nodes(&start, &links)
+                                .iter()
+                                .filter_map(|n| objects.get(n).cloned())
+                                .collect();
+                            FieldValue::owned_any(PathRef {
+                                nodes,
+                                edges: links,
+                            })
+                        })),
+                    }))
+                }
+            }
         })
     })
 }

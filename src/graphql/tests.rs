@@ -51,6 +51,19 @@ fn compile(model: &Model, request: &str) -> String {
                     let node = connection.node.clone();
                     (ListSource::Class(class), Some(connection), node)
                 }
+                RootKind::Search => {
+                    let text = arguments["text"].to_string().trim_matches('"').to_owned();
+                    let selection = planner
+                        .nested_selection(field, &["entity"], "Entity")
+                        .unwrap();
+                    let search = ListSource::Search {
+                        text,
+                        classes: Vec::new(),
+                        limit: 10,
+                    };
+                    (search, None, selection)
+                }
+                RootKind::Neighbourhood | RootKind::Paths => continue,
             };
         let mut level = vec![ListJob {
             source,

@@ -25,6 +25,15 @@ pub enum ListSource {
     Class(Option<NamedNode>),
     /// These nodes, if they have the class (`None`: if they are described at all).
     Nodes(Vec<NamedNode>, Option<NamedNode>),
+    /// The nodes whose labels, alternative labels or descriptions contain a text, best first.
+    Search {
+        /// The text, matched without regard to case.
+        text: String,
+        /// The classes a node must have one of (none: any node).
+        classes: Vec<NamedNode>,
+        /// How many.
+        limit: u64,
+    },
     /// The nodes a field leads to from each of these parents.
     Nested {
         /// The parents.
@@ -61,6 +70,10 @@ pub mod var {
     pub const VALUE: &str = "value";
     /// The number of nodes in the whole list.
     pub const TOTAL: &str = "total";
+    /// How well a search hit matches.
+    pub const SCORE: &str = "score";
+    /// The text a search hit matched.
+    pub const MATCHED: &str = "matched";
 }
 
 fn v(name: &str) -> Variable {
@@ -554,6 +567,7 @@ fn list_pattern(
                 },
             )
         }
+        ListSource::Search { .. } => search_pattern(builder, job),
         ListSource::Nested { field, class, .. } => {
             let mut pattern = field_pattern(builder, &v(var::PARENT), field, &node);
             if let Some(class) = class {
@@ -571,6 +585,107 @@ fn list_pattern(
     pattern
 }
 
+/// The text properties search looks at.
+pub const SEARCHED: [&str; 5] = [
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#altLabel",
+    "http://schema.org/description",
+    "http://purl.org/dc/terms/title",
+];
+
+/// The best `limit` search hits: `?node`, `?score` (3 for a whole match, 2 for a prefix, 1
+/// inside) and `?matched`.
+fn search_pattern(builder: &mut Builder, job: &ListJob<'_>) -> GraphPattern {
+    let ListSource::Search {
+        text,
+        classes,
+        limit,
+    } = &job.source
+    else {
+        unreachable!("called for search lists")
+    };
+    let node = v(var::NODE);
+    let (value, score) = (builder.fresh(), builder.fresh());
+    let path = SEARCHED
+        .iter()
+        .map(|p| PropertyPathExpression::NamedNode(NamedNode::new_unchecked(*p)))
+        .reduce(|a, b| PropertyPathExpression::Alternative(Box::new(a), Box::new(b)))
+        .expect("searched properties");
+    let lowered = || call(Function::LCase, vec![str_of(&value)]);
+    let needle = || call(Function::LCase, vec![string(text)]);
+    let mut pattern = GraphPattern::Filter {
+        expr: call(Function::Contains, vec![lowered(), needle()]),
+        inner: Box::new(path_pattern(node.clone(), &path, value.clone())),
+    };
+    if !classes.is_empty() {
+        let class = builder.fresh();
+        pattern = GraphPattern::Filter {
+            expr: Expression::Exists(Box::new(GraphPattern::Filter {
+                expr: Expression::In(
+                    Box::new(Expression::Variable(class.clone())),
+                    classes.iter().cloned().map(Expression::NamedNode).collect(),
+                ),
+                inner: Box::new(bgp(
+                    node.clone().into(),
+                    rdf::TYPE.into_owned(),
+                    class.into(),
+                )),
+            })),
+            inner: Box::new(pattern),
+        };
+    }
+    let pattern = GraphPattern::Extend {
+        inner: Box::new(pattern),
+        variable: score.clone(),
+        expression: Expression::If(
+            Box::new(Expression::Equal(Box::new(lowered()), Box::new(needle()))),
+            Box::new(int(3)),
+            Box::new(Expression::If(
+                Box::new(call(Function::StrStarts, vec![lowered(), needle()])),
+                Box::new(int(2)),
+                Box::new(int(1)),
+            )),
+        ),
+    };
+    let grouped = GraphPattern::Group {
+        inner: Box::new(pattern),
+        variables: vec![node.clone()],
+        aggregates: vec![
+            (
+                v(var::SCORE),
+                AggregateExpression::FunctionCall {
+                    name: AggregateFunction::Max,
+                    expr: Expression::Variable(score),
+                    distinct: false,
+                },
+            ),
+            (
+                v(var::MATCHED),
+                AggregateExpression::FunctionCall {
+                    name: AggregateFunction::Min,
+                    expr: str_of(&value),
+                    distinct: false,
+                },
+            ),
+        ],
+    };
+    GraphPattern::Slice {
+        inner: Box::new(GraphPattern::Project {
+            inner: Box::new(GraphPattern::OrderBy {
+                inner: Box::new(grouped),
+                expression: vec![
+                    OrderExpression::Desc(Expression::Variable(v(var::SCORE))),
+                    OrderExpression::Asc(Expression::Variable(node.clone())),
+                ],
+            }),
+            variables: vec![node, v(var::SCORE), v(var::MATCHED)],
+        }),
+        start: 0,
+        length: Some(usize::try_from(*limit).unwrap_or(usize::MAX)),
+    }
+}
+
 /// The sort variables of list `index`.
 fn order_var(index: usize, key: usize) -> Variable {
     v(&format!("o{index}_{key}"))
@@ -585,6 +700,9 @@ fn page_pattern(
 ) -> GraphPattern {
     let node = v(var::NODE);
     let nested = matches!(job.source, ListSource::Nested { .. });
+    if matches!(job.source, ListSource::Search { .. }) {
+        return search_pattern(builder, job);
+    }
     let Some(connection) = job.connection else {
         return list_pattern(builder, job, class_of);
     };
@@ -722,6 +840,9 @@ pub fn level_query(jobs: &[ListJob<'_>], class_of: &dyn Fn(&str) -> Option<Named
             variable: v(var::CONN),
             expression: int(i64::try_from(index).unwrap_or(i64::MAX)),
         };
+        if matches!(job.source, ListSource::Search { .. }) {
+            order.push(OrderExpression::Desc(Expression::Variable(v(var::SCORE))));
+        }
         let page = page_pattern(&mut builder, index, job, class_of);
         let mut fields = vec![GraphPattern::Extend {
             inner: Box::new(empty()),
@@ -767,6 +888,12 @@ pub fn level_query(jobs: &[ListJob<'_>], class_of: &dyn Fn(&str) -> Option<Named
         v(var::VALUE),
         v(var::TOTAL),
     ];
+    if jobs
+        .iter()
+        .any(|j| matches!(j.source, ListSource::Search { .. }))
+    {
+        variables.extend([v(var::SCORE), v(var::MATCHED)]);
+    }
     variables.extend((1..=builder.max_depth).map(chain_var));
     Query::Select {
         dataset: None,

@@ -564,3 +564,111 @@ fn the_graphql_http_audits_pass() {
         "{stdout}"
     );
 }
+
+#[test]
+fn search_ranks_matches_in_any_language() {
+    let app = spawn_app();
+    let body = graphql(
+        &app,
+        r#"{ itu: search(text: "itu", first: 5) { score matched entity { __typename iri } }
+             zh: search(text: "国际电信联盟") { entity { iri } }
+             orgs: search(text: "union", types: ["Organization"], first: 50) { entity { __typename } } }"#,
+        json!({}),
+    );
+    assert!(body.get("errors").is_none(), "{body:#}");
+    assert_eq!(sparql_queries(&body), 3, "one query per search");
+    let hits = body["data"]["itu"].as_array().unwrap();
+    // The exact match (ITU's acronym) ranks first, and scores never increase.
+    assert_eq!(hits[0]["entity"]["iri"], ITU, "{hits:#?}");
+    assert_eq!(hits[0]["score"], 3.0);
+    assert_eq!(hits[0]["matched"], "ITU");
+    let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert_eq!(body["data"]["zh"][0]["entity"]["iri"], ITU);
+    let orgs = body["data"]["orgs"].as_array().unwrap();
+    assert!(!orgs.is_empty());
+    assert!(orgs.iter().all(|h| h["entity"]["__typename"] != "Person"));
+    // An empty text or an unknown type is an error that says so.
+    let body = graphql(&app, r#"{ search(text: "  ") { score } }"#, json!({}));
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("must not be empty"));
+    let body = graphql(
+        &app,
+        r#"{ search(text: "x", types: ["Nope"]) { score } }"#,
+        json!({}),
+    );
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("`Nope`"));
+}
+
+#[test]
+fn neighbourhoods_and_paths_are_drawable_graphs() {
+    let app = spawn_app();
+    let wic = "https://w3id.org/kgql/id/org/wic";
+    let body = data(
+        &app,
+        &format!(
+            r#"{{ neighbourhood(iri: "{ITU}", depth: 1) {{
+                   nodes {{ distance entity {{ __typename iri label }} }}
+                   edges {{ source target predicate label }} }}
+                 paths(from: "{wic}", to: "{ITU}", maxLength: 3, first: 5) {{
+                   nodes {{ iri label }}
+                   edges {{ source predicate target }} }} }}"#
+        ),
+        json!({}),
+    );
+    let graph = &body["neighbourhood"];
+    let nodes = graph["nodes"].as_array().unwrap();
+    assert!(nodes
+        .iter()
+        .any(|n| n["entity"]["iri"] == ITU && n["distance"] == 0));
+    // Every neighbour is linked to ITU, as SPARQL sees it.
+    let expected = sparql_column(
+        &app,
+        &format!(
+            "SELECT ?x WHERE {{ {{ <{ITU}> ?p ?x }} UNION {{ ?x ?p <{ITU}> }} FILTER(isIRI(?x) && ?p != <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>) FILTER EXISTS {{ ?x ?q ?y }} }}"
+        ),
+    );
+    let mut neighbours: Vec<String> = nodes
+        .iter()
+        .filter(|n| n["distance"] == 1)
+        .map(|n| n["entity"]["iri"].as_str().unwrap().to_owned())
+        .collect();
+    neighbours.sort();
+    let expected: Vec<String> = expected.into_iter().filter(|x| x != ITU).collect();
+    assert_eq!(neighbours, expected);
+    for edge in graph["edges"].as_array().unwrap() {
+        assert!(edge["source"] == ITU || edge["target"] == ITU, "{edge}");
+    }
+    assert!(graph["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["label"].is_string()));
+    // Paths from the WIC to ITU: shortest first, each a chain of links.
+    let paths = body["paths"].as_array().unwrap();
+    assert!(!paths.is_empty(), "the WIC and ITU are connected");
+    let lengths: Vec<usize> = paths
+        .iter()
+        .map(|p| p["edges"].as_array().unwrap().len())
+        .collect();
+    assert!(lengths.windows(2).all(|w| w[0] <= w[1]), "{lengths:?}");
+    for path in paths {
+        let nodes = path["nodes"].as_array().unwrap();
+        let edges = path["edges"].as_array().unwrap();
+        assert_eq!(nodes.len(), edges.len() + 1);
+        assert_eq!(nodes[0]["iri"], wic);
+        assert_eq!(nodes[nodes.len() - 1]["iri"], ITU);
+        for (i, edge) in edges.iter().enumerate() {
+            let ends = [&nodes[i]["iri"], &nodes[i + 1]["iri"]];
+            assert!(
+                ends.contains(&&edge["source"]) && ends.contains(&&edge["target"]),
+                "{path:#}"
+            );
+        }
+    }
+}
