@@ -36,6 +36,8 @@ pub const SCHEMA_SDL: &str = include_str!("../../schema.graphql");
 pub struct GraphqlApi {
     schema: async_graphql::dynamic::Schema,
     explain: bool,
+    max_depth: usize,
+    max_complexity: usize,
 }
 
 /// What one GraphQL request produced.
@@ -111,6 +113,8 @@ impl GraphqlApi {
         Ok(Self {
             schema,
             explain: settings.graphql_explain,
+            max_depth: settings.graphql_max_depth,
+            max_complexity: settings.graphql_max_complexity,
         })
     }
 
@@ -128,6 +132,22 @@ impl GraphqlApi {
         );
         let stats = Arc::new(Stats::default());
         let mut response = self.schema.execute(request.data(stats.clone())).await;
+        // Say which limit a refused request went past.
+        for error in &mut response.errors {
+            if error.message == "Query is nested too deep." {
+                error.message = format!(
+                    "the query is nested deeper than this server's limit of {} levels \
+                     (--graphql-max-depth)",
+                    self.max_depth
+                );
+            } else if error.message == "Query is too complex." {
+                error.message = format!(
+                    "the query is more complex than this server's limit of {} \
+                     (--graphql-max-complexity; every selected field counts, lists multiply)",
+                    self.max_complexity
+                );
+            }
+        }
         let queries = stats.count();
         let mut kgql = async_graphql::indexmap::IndexMap::new();
         kgql.insert(

@@ -672,3 +672,47 @@ fn neighbourhoods_and_paths_are_drawable_graphs() {
         }
     }
 }
+
+#[test]
+fn limits_and_the_query_metric() {
+    let app = spawn_app_with(Options {
+        layer: SettingsLayer {
+            graphql_max_depth: Some(4),
+            ..SettingsLayer::default()
+        },
+        ..Options::default()
+    });
+    // Too deep: refused before any SPARQL runs, with a message that says why.
+    let response = app
+        .post("/graphql")
+        .json(&json!({ "query": format!(
+            "{{ organization(iri: \"{ITU}\") {{ subOrganizationOf {{ subOrganizationOf {{ subOrganizationOf {{ subOrganizationOf {{ iri }} }} }} }} }} }}"
+        ) }))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().unwrap();
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("depth"),
+        "{body:#}"
+    );
+    assert_eq!(sparql_queries(&body), 0);
+    // Every SPARQL query a GraphQL request sends is counted in the metrics.
+    let body = graphql(
+        &app,
+        &format!("{{ organization(iri: \"{ITU}\") {{ posts(first: 2) {{ totalCount }} }} }}"),
+        json!({}),
+    );
+    assert_eq!(sparql_queries(&body), 2);
+    let metrics = app.get("/metrics").send().unwrap().text().unwrap();
+    let counted: f64 = metrics
+        .lines()
+        .find(|l| l.starts_with("kgql_sparql_queries_total{origin=\"graphql\"}"))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no GraphQL query counter in\n{metrics}"));
+    assert!(counted >= 2.0, "{counted}");
+}
