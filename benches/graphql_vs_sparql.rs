@@ -1,0 +1,311 @@
+//! GraphQL requests against the hand-written SPARQL that returns the same data, on the same
+//! store, in the same run.
+//!
+//! # Method
+//!
+//! An on-disk store in a temporary directory is seeded with the built-in graph. For each request
+//! of [`WORKLOAD`] (a lookup, a filtered and ordered page, a three-level nested request, a
+//! search and a path), the GraphQL API executes the request in process (validation, planning,
+//! translation, every SPARQL query it sends, assembly of the response), and the store evaluates
+//! the hand-written SPARQL query in process (parsing, evaluation, reading every row). Both sides
+//! run alternately, one after the other, for the same number of iterations after a warm-up, so
+//! that the shared machine's drifts fall on both; the report gives their median and 99th
+//! percentile latency, the ratio of the medians (GraphQL / SPARQL: the cost of the GraphQL
+//! layer) and how many SPARQL queries each GraphQL request sent.
+//!
+//! # Running
+//!
+//! ```sh
+//! cargo bench --bench graphql_vs_sparql                     # prints a Markdown table
+//! KGQL_BENCH_WRITE=1 cargo bench --bench graphql_vs_sparql  # also updates BENCHMARKS.md
+//! ```
+//!
+//! `KGQL_BENCH_ITERATIONS` (default 300) sets the iterations per request and side. Run by
+//! `cargo test --all-targets` (without cargo bench's `--bench` argument), it runs each request
+//! once, checks that both sides answer and that GraphQL stayed within its query budget, and
+//! times nothing.
+
+use kgql::config::{Settings, SettingsLayer};
+use kgql::graphql::GraphqlApi;
+use kgql::store::{QueryLimits, QueryOutput, SharedStore};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+/// One request of the workload.
+struct Case {
+    name: &'static str,
+    graphql: &'static str,
+    sparql: &'static str,
+    /// The most SPARQL queries the GraphQL request may send.
+    budget: u64,
+}
+
+const PREFIXES: &str = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX schema: <http://schema.org/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+";
+
+const WORKLOAD: [Case; 5] = [
+    Case {
+        name: "lookup by IRI",
+        graphql: r#"{ organization(iri: "https://w3id.org/kgql/id/org/itu") {
+            iri label altLabels homepage foundingDate } }"#,
+        sparql: "SELECT DISTINCT ?p ?o WHERE {
+            VALUES ?p { skos:prefLabel rdfs:label skos:altLabel foaf:homepage schema:url schema:foundingDate }
+            <https://w3id.org/kgql/id/org/itu> a org:Organization ; ?p ?o }",
+        budget: 1,
+    },
+    Case {
+        name: "filtered, ordered page",
+        graphql: r#"{ events(first: 10, filter: { startDate: { gte: "2020" } },
+            orderBy: [{ field: startDate, direction: DESC }]) {
+            totalCount nodes { iri label startDate } } }"#,
+        sparql: "SELECT ?e ?label ?date ?total WHERE {
+            { SELECT (COUNT(DISTINCT ?x) AS ?total) WHERE {
+                ?x a schema:Event ; schema:startDate ?d FILTER(STR(?d) >= \"2020\") } }
+            { SELECT ?e (MAX(STR(?d)) AS ?date) WHERE {
+                ?e a schema:Event ; schema:startDate ?d FILTER(STR(?d) >= \"2020\") }
+              GROUP BY ?e ORDER BY DESC(?date) ?e LIMIT 10 }
+            OPTIONAL { ?e skos:prefLabel ?label FILTER(LANGMATCHES(LANG(?label), \"en\")) } }",
+        budget: 1,
+    },
+    Case {
+        name: "three nested levels",
+        graphql: r#"{ organizations(first: 10, orderBy: [{ field: label }]) { nodes { label
+            subOrganizations(first: 5) { nodes { label
+              posts(first: 3) { nodes { label heldBy { label } } } } } } } }"#,
+        sparql: "SELECT DISTINCT ?o ?ol ?u ?ul ?p ?pl ?h ?hl WHERE {
+            { SELECT ?o (MIN(STR(?l)) AS ?ol) WHERE { ?o a org:Organization
+                OPTIONAL { ?o skos:prefLabel ?l FILTER(LANGMATCHES(LANG(?l), \"en\")) } }
+              GROUP BY ?o ORDER BY ?ol ?o LIMIT 10 }
+            OPTIONAL { ?o org:hasSubOrganization ?u . ?u a org:Organization
+              OPTIONAL { ?u skos:prefLabel ?ul FILTER(LANGMATCHES(LANG(?ul), \"en\")) }
+              OPTIONAL { ?u org:hasPost ?p . ?p a org:Post
+                OPTIONAL { ?p skos:prefLabel ?pl }
+                OPTIONAL { ?p org:heldBy ?h . ?h a foaf:Person OPTIONAL { ?h skos:prefLabel ?hl } } } } }",
+        budget: 3,
+    },
+    Case {
+        name: "search",
+        graphql: r#"{ search(text: "summit", first: 10) { score matched entity { iri label } } }"#,
+        sparql: "SELECT ?x (MAX(?s) AS ?score) (MIN(STR(?m)) AS ?matched) (SAMPLE(?l) AS ?label) WHERE {
+            ?x skos:prefLabel|rdfs:label|skos:altLabel|schema:description|<http://purl.org/dc/terms/title> ?m
+            FILTER(CONTAINS(LCASE(STR(?m)), \"summit\"))
+            BIND(IF(LCASE(STR(?m)) = \"summit\", 3, IF(STRSTARTS(LCASE(STR(?m)), \"summit\"), 2, 1)) AS ?s)
+            OPTIONAL { ?x skos:prefLabel ?l FILTER(LANGMATCHES(LANG(?l), \"en\")) } }
+            GROUP BY ?x ORDER BY DESC(?score) ?x LIMIT 10",
+        budget: 1,
+    },
+    Case {
+        name: "paths of up to two links",
+        graphql: r#"{ paths(from: "https://w3id.org/kgql/id/org/wic",
+            to: "https://w3id.org/kgql/id/org/itu", maxLength: 2) {
+            nodes { iri label } edges { source predicate target } } }"#,
+        sparql: "SELECT DISTINCT ?p1 ?m ?p2 WHERE {
+            { <https://w3id.org/kgql/id/org/wic> ?p1 <https://w3id.org/kgql/id/org/itu> }
+            UNION { <https://w3id.org/kgql/id/org/itu> ?p1 <https://w3id.org/kgql/id/org/wic> }
+            UNION { { <https://w3id.org/kgql/id/org/wic> ?p1 ?m } UNION { ?m ?p1 <https://w3id.org/kgql/id/org/wic> }
+                    { ?m ?p2 <https://w3id.org/kgql/id/org/itu> } UNION { <https://w3id.org/kgql/id/org/itu> ?p2 ?m }
+                    FILTER(isIRI(?m) && ?p1 != rdf:type && ?p2 != rdf:type) } }",
+        budget: 3,
+    },
+];
+
+/// Markers around the generated section of BENCHMARKS.md.
+const START: &str = "<!-- graphql-vs-sparql:start -->";
+const END: &str = "<!-- graphql-vs-sparql:end -->";
+
+fn main() -> ExitCode {
+    let timed = std::env::args().any(|arg| arg == "--bench");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    match runtime.block_on(run(timed)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("graphql_vs_sparql: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(timed: bool) -> Result<(), String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let layer = SettingsLayer {
+        store: Some(dir.path().join("store").display().to_string()),
+        ..SettingsLayer::default()
+    };
+    let settings = Settings::resolve(layer).map_err(|e| e.to_string())?;
+    let store = kgql::cli::open_store(&settings).map_err(|e| e.to_string())?;
+    kgql::ontology::load_if_empty(&store, &settings.base_iri)
+        .await
+        .map_err(|e| e.to_string())?;
+    let api = GraphqlApi::new(store.clone(), &settings).map_err(|e| e.to_string())?;
+    let limits = QueryLimits {
+        timeout: settings.query_timeout,
+    };
+    let iterations: usize = std::env::var("KGQL_BENCH_ITERATIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(300);
+    let mut rows = Vec::new();
+    for case in &WORKLOAD {
+        // Both sides answer, and GraphQL stays within its query budget.
+        let (queries, items) = graphql_once(&api, case).await?;
+        let solutions = sparql_once(&store, case, limits).await?;
+        if items == 0 || solutions == 0 {
+            return Err(format!(
+                "{}: GraphQL gave {items} values, SPARQL {solutions} rows: both must answer",
+                case.name
+            ));
+        }
+        if queries > case.budget {
+            return Err(format!(
+                "{}: GraphQL sent {queries} SPARQL queries, more than its budget of {}",
+                case.name, case.budget
+            ));
+        }
+        if !timed {
+            println!(
+                "{}: GraphQL ({queries} queries) and SPARQL both answer",
+                case.name
+            );
+            continue;
+        }
+        let warm_up = iterations / 10 + 1;
+        for _ in 0..warm_up {
+            graphql_once(&api, case).await?;
+            sparql_once(&store, case, limits).await?;
+        }
+        let (mut graphql, mut sparql) = (Vec::new(), Vec::new());
+        for i in 0..iterations {
+            // Alternate which side goes first.
+            for side in if i % 2 == 0 { [0, 1] } else { [1, 0] } {
+                let start = Instant::now();
+                if side == 0 {
+                    graphql_once(&api, case).await?;
+                    graphql.push(start.elapsed());
+                } else {
+                    sparql_once(&store, case, limits).await?;
+                    sparql.push(start.elapsed());
+                }
+            }
+        }
+        graphql.sort();
+        sparql.sort();
+        rows.push((case, queries, graphql, sparql));
+    }
+    if !timed {
+        return Ok(());
+    }
+    let mut table = String::from(
+        "| request | SPARQL queries | GraphQL median | GraphQL p99 | SPARQL median | SPARQL p99 | ratio of medians |\n|---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for (case, queries, graphql, sparql) in &rows {
+        let ratio = median(graphql).as_secs_f64() / median(sparql).as_secs_f64();
+        table.push_str(&format!(
+            "| {} | {queries} | {} | {} | {} | {} | {ratio:.2} |\n",
+            case.name,
+            millis(median(graphql)),
+            millis(percentile(graphql, 0.99)),
+            millis(median(sparql)),
+            millis(percentile(sparql, 0.99)),
+        ));
+    }
+    println!("{table}");
+    if std::env::var_os("KGQL_BENCH_WRITE").is_some() {
+        let section = format!(
+            "## GraphQL against hand-written SPARQL\n\n`cargo bench --bench graphql_vs_sparql`: the seed graph in an on-disk store; each request executed in process by the GraphQL API and, alternately, the hand-written SPARQL query that returns the same data evaluated by the store, {iterations} times each after a warm-up. Latencies in milliseconds; the ratio is GraphQL's median over SPARQL's (the target is at most 1.2).\n\n{table}"
+        );
+        write_section(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md"),
+            &section,
+        )?;
+    }
+    Ok(())
+}
+
+/// Executes the GraphQL request; returns the SPARQL queries it sent and the number of leaf
+/// values in its data.
+async fn graphql_once(api: &GraphqlApi, case: &Case) -> Result<(u64, usize), String> {
+    let outcome = api.execute(async_graphql::Request::new(case.graphql)).await;
+    if !outcome.response.errors.is_empty() {
+        return Err(format!("{}: {:?}", case.name, outcome.response.errors));
+    }
+    let data = serde_json::to_value(&outcome.response.data).map_err(|e| e.to_string())?;
+    Ok((outcome.queries as u64, leaves(&data)))
+}
+
+fn leaves(value: &serde_json::Value) -> usize {
+    match value {
+        serde_json::Value::Array(items) => items.iter().map(leaves).sum(),
+        serde_json::Value::Object(fields) => fields.values().map(leaves).sum(),
+        serde_json::Value::Null => 0,
+        _ => 1,
+    }
+}
+
+/// Evaluates the hand-written query and reads every row; returns the number of rows.
+async fn sparql_once(
+    store: &SharedStore,
+    case: &Case,
+    limits: QueryLimits,
+) -> Result<usize, String> {
+    let text = format!(
+        "{PREFIXES}PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n{}",
+        case.sparql
+    );
+    let query = spargebra::SparqlParser::new()
+        .parse_query(&text)
+        .map_err(|e| format!("{}: {e}", case.name))?;
+    match store
+        .query(query, limits)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        QueryOutput::Solutions { rows, .. } => {
+            tokio::task::spawn_blocking(move || rows.filter(Result::is_ok).count())
+                .await
+                .map_err(|e| e.to_string())
+        }
+        _ => Err(format!("{}: not a SELECT", case.name)),
+    }
+}
+
+fn median(sorted: &[Duration]) -> Duration {
+    percentile(sorted, 0.5)
+}
+
+fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() - 1) as f64 * fraction).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+fn millis(duration: Duration) -> String {
+    format!("{:.2}", duration.as_secs_f64() * 1000.0)
+}
+
+/// Replaces the generated section of BENCHMARKS.md (appending it if the file has none).
+fn write_section(path: &Path, section: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|_| "# Benchmarks\n".to_owned());
+    let block = format!("{START}\n{section}{END}\n");
+    let updated = match (text.find(START), text.find(END)) {
+        (Some(start), Some(end)) if start < end => {
+            format!(
+                "{}{block}{}",
+                &text[..start],
+                &text[end + END.len()..].trim_start_matches('\n')
+            )
+        }
+        _ => format!("{}\n{block}", text.trim_end()),
+    };
+    std::fs::write(path, updated).map_err(|e| e.to_string())
+}
