@@ -52,14 +52,28 @@ pub struct Page {
 /// What a request did, for its response extensions and the metrics.
 #[derive(Debug, Default)]
 pub struct Stats {
-    /// The SPARQL queries the request sent, in order.
+    /// Whether the text of each query is kept (for explain).
+    pub keep_text: bool,
+    /// How many SPARQL queries the request sent.
+    pub sent: std::sync::atomic::AtomicUsize,
+    /// The SPARQL queries the request sent, in order, when their text is kept.
     pub queries: Mutex<Vec<String>>,
 }
 
 impl Stats {
     /// How many SPARQL queries the request sent.
     pub fn count(&self) -> usize {
-        self.queries.lock().map_or(0, |q| q.len())
+        self.sent.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Records a query about to be sent.
+    pub fn record(&self, query: &spargebra::Query) {
+        self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if self.keep_text {
+            if let Ok(mut queries) = self.queries.lock() {
+                queries.push(query.to_string());
+            }
+        }
     }
 }
 
@@ -111,9 +125,7 @@ pub async fn run(
             .collect();
         let class_of = |name: &str| model.types.get(name).and_then(|t| t.class.clone());
         let query = level_query(&jobs, &class_of);
-        if let Ok(mut queries) = stats.queries.lock() {
-            queries.push(query.to_string());
-        }
+        stats.record(&query);
         let rows = sparql::select(store, query, limits).await?;
         let mut next: BTreeMap<u32, Pending<'_>> = BTreeMap::new();
         let facts = Facts::read(&rows, level.len());

@@ -144,9 +144,7 @@ async fn hop(
         return Ok(Vec::new());
     }
     let query = hop_query(frontier);
-    if let Ok(mut queries) = stats.queries.lock() {
-        queries.push(query.to_string());
-    }
+    stats.record(&query);
     let rows = sparql::select(store, query, limits).await?;
     let mut links = Vec::new();
     for row in rows {

@@ -130,7 +130,10 @@ impl GraphqlApi {
             request.extensions.get("explain"),
             Some(Value::Boolean(true))
         );
-        let stats = Arc::new(Stats::default());
+        let stats = Arc::new(Stats {
+            keep_text: wants_explain && self.explain,
+            ..Stats::default()
+        });
         let mut response = self.schema.execute(request.data(stats.clone())).await;
         // Say which limit a refused request went past.
         for error in &mut response.errors {

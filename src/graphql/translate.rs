@@ -556,16 +556,12 @@ fn list_pattern(
                     }
                 }
             };
-            // Any one statement proves the node exists; DISTINCT at the top removes repeats.
-            join(
-                values,
-                GraphPattern::Distinct {
-                    inner: Box::new(GraphPattern::Project {
-                        inner: Box::new(check),
-                        variables: vec![node.clone()],
-                    }),
-                },
-            )
+            // The nodes that have the class (or any statement): a test per given node, not a
+            // scan of the class.
+            GraphPattern::Filter {
+                expr: Expression::Exists(Box::new(check)),
+                inner: Box::new(values),
+            }
         }
         ListSource::Search { .. } => search_pattern(builder, job),
         ListSource::Nested { field, class, .. } => {
