@@ -14,7 +14,7 @@
 //!    Before anything is timed, both servers must give every query an answer of the same size;
 //!    if they do not, the run stops, since timing different answers means nothing.
 //! 4. For each query and each concurrency level (1 and 8 client threads), a short warm-up on each
-//!    server, then several rounds in which each server is measured for a few seconds in turn,
+//!    server, then several short rounds in which each server is measured in turn,
 //!    the first server alternating from round to round (ABBA…), so that slow drifts of the shared
 //!    machine fall on both. Each client thread has its own HTTP client (one keep-alive
 //!    connection), sends the next request as soon as the previous answer has been read whole,
@@ -36,13 +36,14 @@
 //! KGQL_BENCH_WRITE=1 cargo bench --bench sparql_endpoint # also updates BENCHMARKS.md
 //! ```
 //!
-//! `KGQL_BENCH_ROUNDS` (default 5) and `KGQL_BENCH_SECS` (seconds per server per round, default
-//! 2) change the length of the run; `OXIGRAPH_BIN` names the `oxigraph` executable if it is
-//! neither on the `PATH` nor in `~/.cargo/bin`. Both servers inherit the environment, so
-//! `RUST_LOG=warn` measures kgql without its per-request log line. Without an `oxigraph`
-//! executable the benchmark says how to install one and exits successfully. Run by
-//! `cargo test --all-targets` (without cargo bench's `--bench` argument), it only checks that
-//! the two servers answer alike, which takes a few seconds, and times nothing.
+//! `KGQL_BENCH_ROUNDS` (default 10) and `KGQL_BENCH_SECS` (seconds per server per round,
+//! default one) change the length of the run, about four minutes by default. `OXIGRAPH_BIN`
+//! names the `oxigraph` executable if it is neither on the `PATH` nor in `~/.cargo/bin`. Both
+//! servers inherit the environment, so `RUST_LOG=warn` measures kgql without its per-request
+//! log line. Without an `oxigraph` executable the benchmark says how to install one and exits
+//! successfully. Run by `cargo test --all-targets` (without cargo bench's `--bench` argument),
+//! it only checks that the two servers answer alike, which takes a few seconds, and times
+//! nothing.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -195,8 +196,8 @@ struct Settings {
 
 impl Settings {
     fn from_env() -> Result<Self, String> {
-        let rounds: usize = env_number("KGQL_BENCH_ROUNDS", 5)?;
-        let secs: f64 = env_number("KGQL_BENCH_SECS", 2.0)?;
+        let rounds: usize = env_number("KGQL_BENCH_ROUNDS", 10)?;
+        let secs: f64 = env_number("KGQL_BENCH_SECS", 1.0)?;
         if rounds < 1 || secs.is_nan() || secs <= 0.0 || secs > 3600.0 {
             return Err(
                 "KGQL_BENCH_ROUNDS must be at least 1 and KGQL_BENCH_SECS between 0 and 3600"
@@ -278,11 +279,11 @@ fn run(oxigraph: &Path, timed: bool) -> Result<(), String> {
         .arg("--union-default-graph");
     // The guards are declared after `dir`, so they are dropped first: the servers are stopped
     // before their stores are removed, on success, on error and on panic alike.
-    let servers = [
+    let mut servers = [
         Server::start("kgql", kgql_server, kgql_port)?,
         Server::start("Oxigraph", oxigraph_server, oxigraph_port)?,
     ];
-    for server in &servers {
+    for server in &mut servers {
         server.wait_until_ready()?;
     }
 
@@ -424,7 +425,7 @@ impl Server {
     }
 
     /// Waits until the server answers a query, or fails if it exits or takes a minute.
-    fn wait_until_ready(&self) -> Result<(), String> {
+    fn wait_until_ready(&mut self) -> Result<(), String> {
         let url = self.url("ASK {}");
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
@@ -435,6 +436,9 @@ impl Server {
                 .is_ok_and(|response| response.status().is_success());
             if answered {
                 return Ok(());
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(format!("the {} server exited ({status})", self.name));
             }
             if Instant::now() > deadline {
                 return Err(format!(
@@ -710,20 +714,23 @@ fn report(
     versions: &Versions,
     elapsed: Duration,
 ) -> String {
-    let mut out = String::new();
+    let mut out = String::from("## SPARQL endpoint against Oxigraph's server\n\n");
     let _ = writeln!(
         out,
-        "Measured on {} by `{}` against `{}` (`--union-default-graph`), on the seed graph \
-         ({quads} quads). {} rounds of {:.1} s per server per query and concurrency, the first \
-         server alternating between rounds; the whole run took {:.0} s.\n",
+        "`cargo bench --bench sparql_endpoint`, after `cargo install oxigraph-cli --version \
+         {OXIGRAPH_VERSION} --locked`: kgql's `/sparql` and the server that ships with the Oxigraph \
+         version kgql embeds (`oxigraph serve --union-default-graph`), each on a store \
+         bulk-loaded with the seed graph ({quads} quads), sent the same queries over HTTP by 1 and \
+         8 client threads on keep-alive connections. {} rounds of {:.1} s per server, the first \
+         server alternating between rounds. Run of {} (`{}`, `{}`) on {}; it took {:.0} s.\n",
+        settings.rounds,
+        settings.slot.as_secs_f64(),
         today(),
         versions.kgql,
         versions.oxigraph,
-        settings.rounds,
-        settings.slot.as_secs_f64(),
+        machine(),
         elapsed.as_secs_f64()
     );
-    let _ = writeln!(out, "Machine: {}.\n", machine());
     out.push_str("| query | answer | what it asks |\n|---|---|---|\n");
     for (query, size, clients, _) in results {
         if *clients == CONCURRENCY[0] {
@@ -802,7 +809,7 @@ fn machine() -> String {
             Some(format!("{:.0} GiB of memory", kib / 1024.0 / 1024.0))
         })
         .unwrap_or_else(|| "unknown memory".to_owned());
-    format!("{cpus} CPUs ({model}), {memory}; clients and servers share them")
+    format!("{cpus} CPUs ({model}) and {memory}, shared by clients and servers")
 }
 
 /// Today's date (UTC) as YYYY-MM-DD.
@@ -838,7 +845,7 @@ fn write_section(path: &Path, section: &str) -> Result<(), String> {
             &current[..start],
             &current[end + END_MARKER.len()..]
         ),
-        _ => format!("{}\n{block}\n", current.trim_end()),
+        _ => format!("{}\n\n{block}\n", current.trim_end()),
     };
     let mut file =
         std::fs::File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -849,22 +856,8 @@ fn write_section(path: &Path, section: &str) -> Result<(), String> {
 /// The beginning of a new BENCHMARKS.md.
 const INTRO: &str = "# Benchmarks
 
-## SPARQL endpoint: kgql and Oxigraph's server
-
-kgql evaluates SPARQL with the Oxigraph library it embeds. This benchmark measures what kgql's
-HTTP layer costs on top of it: the same queries over the same data, sent to kgql's `/sparql` and
-to the server that ships with the same Oxigraph version (`oxigraph serve`), both configured with
-the union of the named graphs as default graph. The method is described at the top of
-[`benches/sparql_endpoint.rs`](benches/sparql_endpoint.rs).
-
-The machine is shared and both clients and servers run on it, so absolute figures are only
-indicative: the ratios, measured in the same run with the two servers taking turns, are the
-result. To reproduce:
-
-```sh
-cargo install oxigraph-cli --version 0.5.13 --locked
-cargo bench --bench sparql_endpoint                     # prints the table
-KGQL_BENCH_WRITE=1 cargo bench --bench sparql_endpoint  # and rewrites the section below
-```
-
+Every benchmark compares kgql with a baseline measured in the same run, alternating the two, and
+the ratio is what it measures: the machine may be shared with other work, so absolute figures only
+give an order of magnitude. Each section is rewritten by the command it names with
+`KGQL_BENCH_WRITE=1`.
 ";
