@@ -166,14 +166,16 @@ CONSTRUCT {
 ];
 
 fn main() -> ExitCode {
-    let Some(oxigraph) = find_oxigraph() else {
-        println!(
-            "sparql_endpoint: no `oxigraph` executable found (PATH, ~/.cargo/bin or OXIGRAPH_BIN).\n\
-             Install the peer server with\n\n    \
-             cargo install oxigraph-cli --version {OXIGRAPH_VERSION} --locked\n\n\
-             and run `cargo bench --bench sparql_endpoint` again. Skipping the benchmark."
-        );
-        return ExitCode::SUCCESS;
+    let oxigraph = match find_oxigraph() {
+        Ok(path) => path,
+        Err(reason) => {
+            println!(
+                "sparql_endpoint: {reason}. Install the peer server with\n\n    \
+                 cargo install oxigraph-cli --version {OXIGRAPH_VERSION} --locked\n\n\
+                 and run `cargo bench --bench sparql_endpoint` again. Skipping the benchmark."
+            );
+            return ExitCode::SUCCESS;
+        }
     };
     // `cargo bench` passes `--bench`; `cargo test --all-targets` runs this target without it,
     // and then only the answers are checked, without timing anything.
@@ -362,10 +364,16 @@ fn version(command: &mut Command) -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// The `oxigraph` executable: `OXIGRAPH_BIN`, then the `PATH`, then cargo's bin directory.
-fn find_oxigraph() -> Option<PathBuf> {
+/// The `oxigraph` executable: `OXIGRAPH_BIN`, then the `PATH`, then cargo's bin directory; or
+/// why there is none.
+fn find_oxigraph() -> Result<PathBuf, String> {
     if let Some(path) = std::env::var_os("OXIGRAPH_BIN") {
-        return Some(PathBuf::from(path));
+        let path = PathBuf::from(path);
+        return if path.is_file() {
+            Ok(path)
+        } else {
+            Err(format!("OXIGRAPH_BIN={} is not a file", path.display()))
+        };
     }
     let mut candidates: Vec<PathBuf> = std::env::var_os("PATH")
         .map(|path| std::env::split_paths(&path).collect())
@@ -380,6 +388,7 @@ fn find_oxigraph() -> Option<PathBuf> {
         .into_iter()
         .map(|dir| dir.join("oxigraph"))
         .find(|path| path.is_file())
+        .ok_or_else(|| "no `oxigraph` executable on the PATH or in ~/.cargo/bin".to_owned())
 }
 
 /// A port that was free a moment ago.
@@ -721,9 +730,10 @@ fn report(
          {OXIGRAPH_VERSION} --locked`: kgql's `/sparql` and the server that ships with the Oxigraph \
          version kgql embeds (`oxigraph serve --union-default-graph`), each on a store \
          bulk-loaded with the seed graph ({quads} quads), sent the same queries over HTTP by 1 and \
-         8 client threads on keep-alive connections. {} rounds of {:.1} s per server, the first \
+         8 client threads on keep-alive connections. {} round{} of {:.1} s per server, the first \
          server alternating between rounds. Run of {} (`{}`, `{}`) on {}; it took {:.0} s.\n",
         settings.rounds,
+        if settings.rounds == 1 { "" } else { "s" },
         settings.slot.as_secs_f64(),
         today(),
         versions.kgql,
