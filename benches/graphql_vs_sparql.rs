@@ -4,7 +4,7 @@
 //! # Method
 //!
 //! An on-disk store in a temporary directory is seeded with the built-in graph. For each request
-//! of [`WORKLOAD`] (a lookup, a filtered and ordered page, a three-level nested request, a
+//! of [`WORKLOAD`] (the fixed cost of a request that reads nothing, a lookup, a filtered and ordered page, a three-level nested request, a
 //! search and a path), the GraphQL API executes the request in process (validation, planning,
 //! translation, every SPARQL query it sends, assembly of the response), and the store evaluates
 //! the hand-written SPARQL query in process (parsing, evaluation, reading every row). Both sides
@@ -48,7 +48,13 @@ PREFIX schema: <http://schema.org/>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 ";
 
-const WORKLOAD: [Case; 5] = [
+const WORKLOAD: [Case; 6] = [
+    Case {
+        name: "fixed cost (`{ __typename }` / `SELECT * {}`)",
+        graphql: "{ __typename }",
+        sparql: "SELECT * WHERE {}",
+        budget: 0,
+    },
     Case {
         name: "lookup by IRI",
         graphql: r#"{ organization(iri: "https://w3id.org/kgql/id/org/itu") {
