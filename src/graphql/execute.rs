@@ -7,7 +7,7 @@ use crate::sparql;
 use crate::store::{QueryLimits, SharedStore, StoreError};
 use async_graphql::Value;
 use oxigraph::model::{NamedNode, Term};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// A node of the response.
@@ -144,6 +144,8 @@ pub async fn run(
 struct Facts {
     /// Per list and parent: the page's nodes in order.
     pages: HashMap<(usize, Option<Term>), Vec<Term>>,
+    /// Per list and parent, the nodes already in `pages`.
+    paged: HashSet<(usize, Option<Term>, Term)>,
     /// Per list and parent: the total.
     totals: HashMap<(usize, Option<Term>), u64>,
     /// Per list, key and chain of nodes: the values.
@@ -156,6 +158,7 @@ impl Facts {
     fn read(rows: &[oxigraph::sparql::QuerySolution], lists: usize) -> Self {
         let mut facts = Self {
             pages: HashMap::new(),
+            paged: HashSet::new(),
             totals: HashMap::new(),
             values: HashMap::new(),
             hits: HashMap::new(),
@@ -187,9 +190,12 @@ impl Facts {
                     matched.value().to_owned(),
                 ));
             }
-            let page = facts.pages.entry((conn, parent)).or_default();
-            if page.last() != Some(&node) && !page.contains(&node) {
-                page.push(node.clone());
+            if facts.paged.insert((conn, parent.clone(), node.clone())) {
+                facts
+                    .pages
+                    .entry((conn, parent))
+                    .or_default()
+                    .push(node.clone());
             }
             let Some(key) = row
                 .get(var::KEY)

@@ -221,7 +221,8 @@ pub async fn walk(
 }
 
 /// The simple paths from `from` to `to` of at most `max_length` links, shortest first, then in
-/// the order of their nodes' IRIs; at most `first`.
+/// the order of their links; at most `first`. Paths are enumerated one length at a time, so the
+/// shortest are never crowded out by longer ones.
 pub fn paths(
     walk: &Walk,
     from: &NamedNode,
@@ -240,47 +241,60 @@ pub fn paths(
             .or_default()
             .push((&link.source, link));
     }
-    let mut found: Vec<Vec<Link>> = Vec::new();
-    let mut path: Vec<&Link> = Vec::new();
-    let mut on_path: Vec<&NamedNode> = vec![from];
-    fn search<'a>(
-        node: &'a NamedNode,
-        to: &NamedNode,
-        max_length: u32,
-        adjacent: &HashMap<&'a NamedNode, Vec<(&'a NamedNode, &'a Link)>>,
-        path: &mut Vec<&'a Link>,
-        on_path: &mut Vec<&'a NamedNode>,
-        found: &mut Vec<Vec<Link>>,
-    ) {
-        if node == to && !path.is_empty() {
-            found.push(path.iter().map(|l| (*l).clone()).collect());
-            return;
-        }
-        if path.len() as u32 >= max_length || found.len() > 10_000 {
-            return;
-        }
-        for (next, link) in adjacent.get(node).map_or(&[][..], Vec::as_slice) {
-            if on_path.contains(next) {
-                continue;
+    /// Collects the paths of exactly `length` links from `node` to `to`, up to `room` of them.
+    struct Search<'a, 'w> {
+        to: &'a NamedNode,
+        adjacent: &'a HashMap<&'w NamedNode, Vec<(&'w NamedNode, &'w Link)>>,
+        path: Vec<&'w Link>,
+        on_path: Vec<&'w NamedNode>,
+        found: Vec<Vec<Link>>,
+        room: usize,
+    }
+    impl<'w> Search<'_, 'w> {
+        fn run(&mut self, node: &'w NamedNode, length: usize) {
+            if self.found.len() >= self.room {
+                return;
             }
-            path.push(link);
-            on_path.push(next);
-            search(next, to, max_length, adjacent, path, on_path, found);
-            path.pop();
-            on_path.pop();
+            if self.path.len() == length {
+                if node == self.to {
+                    self.found
+                        .push(self.path.iter().map(|l| (*l).clone()).collect());
+                }
+                return;
+            }
+            let Some(next) = self.adjacent.get(node) else {
+                return;
+            };
+            for &(neighbour, link) in next {
+                if self.on_path.contains(&neighbour) {
+                    continue;
+                }
+                self.path.push(link);
+                self.on_path.push(neighbour);
+                self.run(neighbour, length);
+                self.path.pop();
+                self.on_path.pop();
+            }
         }
     }
-    search(
-        from,
-        to,
-        max_length,
-        &adjacent,
-        &mut path,
-        &mut on_path,
-        &mut found,
-    );
-    found.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-    found.truncate(first);
+    let mut found = Vec::new();
+    for length in 1..=max_length as usize {
+        if found.len() >= first {
+            break;
+        }
+        let mut search = Search {
+            to,
+            adjacent: &adjacent,
+            path: Vec::new(),
+            on_path: vec![from],
+            found: Vec::new(),
+            room: first - found.len(),
+        };
+        search.run(from, length);
+        let mut of_length = search.found;
+        of_length.sort();
+        found.extend(of_length);
+    }
     found
 }
 

@@ -24,7 +24,7 @@ use execute::Stats;
 use model::{Model, ModelError, Vocabulary};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::vocab::{rdf, rdfs};
-use oxigraph::model::Term;
+use oxigraph::model::{NamedOrBlankNode, Term};
 use plan::PlanLimits;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -66,11 +66,10 @@ pub fn vocabulary() -> Vocabulary {
     for file in ontology::FILES.iter().filter(|f| f.name == "kgql.ttl") {
         for triple in RdfParser::from_format(RdfFormat::Turtle).for_slice(file.content.as_bytes()) {
             let Ok(quad) = triple else { continue };
-            let subject = quad.subject.to_string();
-            let subject = subject
-                .trim_start_matches('<')
-                .trim_end_matches('>')
-                .to_owned();
+            let NamedOrBlankNode::NamedNode(subject) = &quad.subject else {
+                continue;
+            };
+            let subject = subject.as_str().to_owned();
             if quad.predicate == rdf::TYPE {
                 declared.insert(subject.clone());
             }

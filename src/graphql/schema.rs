@@ -477,8 +477,11 @@ fn root_resolver(field_name: &str, model: &Arc<Model>, engine: &Arc<Engine>) -> 
                         let mut classes = Vec::new();
                         if let Some(async_graphql::Value::List(types)) = arguments.get("types") {
                             for name in types {
-                                let name = name.to_string();
-                                let name = name.trim_matches('"');
+                                let async_graphql::Value::String(name) = name else {
+                                    return Err(field_error(format!(
+                                        "a type name is a string, not {name}"
+                                    )));
+                                };
                                 let class = model
                                     .types
                                     .get(name)

@@ -39,8 +39,10 @@ fn compile(model: &Model, request: &str) -> String {
         let (source, connection, selection): (ListSource, Option<ConnectionPlan>, Selection) =
             match root.kind {
                 RootKind::Lookup => {
-                    let iri = arguments["iri"].to_string();
-                    let iri = NamedNode::new(iri.trim_matches('"')).unwrap();
+                    let async_graphql::Value::String(iri) = &arguments["iri"] else {
+                        panic!("a lookup by a string IRI")
+                    };
+                    let iri = NamedNode::new(iri.as_str()).unwrap();
                     let selection = planner
                         .selection(&root.target, &field.selection_set.node)
                         .unwrap();
@@ -52,7 +54,9 @@ fn compile(model: &Model, request: &str) -> String {
                     (ListSource::Class(class), Some(connection), node)
                 }
                 RootKind::Search => {
-                    let text = arguments["text"].to_string().trim_matches('"').to_owned();
+                    let async_graphql::Value::String(text) = arguments["text"].clone() else {
+                        panic!("a search for a string")
+                    };
                     let selection = planner
                         .nested_selection(field, &["entity"], "Entity")
                         .unwrap();

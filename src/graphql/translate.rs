@@ -200,11 +200,9 @@ fn field_pattern(
 ) -> GraphPattern {
     match &field.source {
         Source::Path(path) => path_pattern(subject.clone(), path, object.clone()),
-        Source::Iri => GraphPattern::Extend {
-            inner: Box::new(empty()),
-            variable: object.clone(),
-            expression: Expression::Variable(subject.clone()),
-        },
+        // The planner reads IRIs from the nodes themselves and filters them with `IriIn`; no
+        // pattern ever reaches a node's IRI through a field.
+        Source::Iri => unreachable!("the IRI of a node is not read through a pattern"),
         Source::Graphs => {
             let (p, o) = (builder.fresh(), builder.fresh());
             GraphPattern::Graph {
@@ -682,6 +680,37 @@ fn search_pattern(builder: &mut Builder, job: &ListJob<'_>) -> GraphPattern {
     }
 }
 
+/// The order of list `index`'s page: its keys (the IRI for an `iri` key, the aggregated sort
+/// variable otherwise), reversed when the page is read from the end, then the IRI as
+/// tie-break. The page's sub-query and the level query both sort by it.
+fn page_order(index: usize, connection: &ConnectionPlan) -> Vec<OrderExpression> {
+    let reversed = cut(&connection.list.window).reversed;
+    let direction = |descending: bool, expression: Expression| {
+        if descending {
+            OrderExpression::Desc(expression)
+        } else {
+            OrderExpression::Asc(expression)
+        }
+    };
+    let node = || Expression::Variable(v(var::NODE));
+    let mut order: Vec<OrderExpression> = connection
+        .list
+        .order
+        .iter()
+        .enumerate()
+        .map(|(k, key)| {
+            let value = if key.field.is_some() {
+                Expression::Variable(order_var(index, k))
+            } else {
+                node()
+            };
+            direction(key.descending != reversed, value)
+        })
+        .collect();
+    order.push(direction(reversed, node()));
+    order
+}
+
 /// The sort variables of list `index`.
 fn order_var(index: usize, key: usize) -> Variable {
     v(&format!("o{index}_{key}"))
@@ -705,19 +734,11 @@ fn page_pattern(
     let the_cut = cut(&connection.list.window);
     let mut pattern = list_pattern(builder, job, class_of);
     let mut aggregates = Vec::new();
-    let mut order = Vec::new();
     for (k, key) in connection.list.order.iter().enumerate() {
-        let descending = key.descending != the_cut.reversed;
-        let target = order_var(index, k);
         if key.field.is_none() {
-            // Ordering by IRI.
-            order.push(if descending {
-                OrderExpression::Desc(Expression::Variable(node.clone()))
-            } else {
-                OrderExpression::Asc(Expression::Variable(node.clone()))
-            });
-            continue;
+            continue; // Ordering by IRI needs no sort value.
         }
+        let descending = key.descending != the_cut.reversed;
         let raw = builder.fresh();
         let optional = sort_pattern(builder, &node, key, &raw).expect("a field key");
         pattern = GraphPattern::LeftJoin {
@@ -726,7 +747,7 @@ fn page_pattern(
             expression: None,
         };
         aggregates.push((
-            target.clone(),
+            order_var(index, k),
             AggregateExpression::FunctionCall {
                 name: if descending {
                     AggregateFunction::Max
@@ -737,17 +758,8 @@ fn page_pattern(
                 distinct: false,
             },
         ));
-        order.push(if descending {
-            OrderExpression::Desc(Expression::Variable(target))
-        } else {
-            OrderExpression::Asc(Expression::Variable(target))
-        });
     }
-    order.push(if the_cut.reversed {
-        OrderExpression::Desc(Expression::Variable(node.clone()))
-    } else {
-        OrderExpression::Asc(Expression::Variable(node.clone()))
-    });
+    let order = page_order(index, connection);
     let mut group_by = vec![node.clone()];
     if nested {
         group_by.insert(0, v(var::PARENT));
@@ -851,30 +863,14 @@ pub fn level_query(jobs: &[ListJob<'_>], class_of: &dyn Fn(&str) -> Option<Named
             if connection.total {
                 parts.push(conn(total_pattern(&mut builder, job, class_of)));
             }
-            let reversed = cut(&connection.list.window).reversed;
-            for (k, key) in connection.list.order.iter().enumerate() {
-                if key.field.is_some() {
-                    let variable = Expression::Variable(order_var(index, k));
-                    order.push(if key.descending != reversed {
-                        OrderExpression::Desc(variable)
-                    } else {
-                        OrderExpression::Asc(variable)
-                    });
-                } else {
-                    let node = Expression::Variable(v(var::NODE));
-                    order.push(if key.descending != reversed {
-                        OrderExpression::Desc(node)
-                    } else {
-                        OrderExpression::Asc(node)
-                    });
-                }
-            }
-            if reversed {
-                order.push(OrderExpression::Desc(Expression::Variable(v(var::NODE))));
-            }
+            order.extend(page_order(index, connection));
         }
     }
-    order.push(OrderExpression::Asc(Expression::Variable(v(var::NODE))));
+    // Lists without a page order (lookups, search) still group each node's rows together.
+    let by_node = OrderExpression::Asc(Expression::Variable(v(var::NODE)));
+    if order.last() != Some(&by_node) {
+        order.push(by_node);
+    }
     order.push(OrderExpression::Asc(Expression::Variable(v(var::KEY))));
     let mut variables = vec![
         v(var::CONN),

@@ -30,21 +30,36 @@ enum Answer {
     Json,
 }
 
-fn negotiate(request: &HttpRequest) -> Option<Answer> {
-    let Some(accept) = request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|a| a.to_str().ok())
-        .filter(|a| !a.trim().is_empty())
-    else {
-        return Some(Answer::Json);
+/// The answer's media type: `Ok(None)` when the client accepts neither, `Err` when its
+/// `Accept` header cannot be read.
+fn negotiate(request: &HttpRequest) -> Result<Option<Answer>, String> {
+    let Some(accept) = request.headers().get(header::ACCEPT) else {
+        return Ok(Some(Answer::Json));
     };
+    let accept = accept
+        .to_str()
+        .map_err(|_| "the Accept header is not ASCII".to_owned())?;
+    if accept.trim().is_empty() {
+        return Ok(Some(Answer::Json));
+    }
+    // Plain JSON comes first, so that a wildcard gets what every client reads.
     let offers = [
         (Answer::Json, &["application/json"][..]),
         (Answer::GraphqlResponse, &[GRAPHQL_RESPONSE][..]),
     ];
-    // A wildcard gets plain JSON, which every client reads.
-    crate::formats::negotiate(Some(accept), &offers).unwrap_or(Some(Answer::Json))
+    crate::formats::negotiate(Some(accept), &offers).map_err(|e| e.to_string())
+}
+
+/// The negotiated answer, or the response that refuses the request.
+fn answer_for(request: &HttpRequest) -> Result<Answer, Box<HttpResponse>> {
+    match negotiate(request) {
+        Ok(Some(answer)) => Ok(answer),
+        Ok(None) => Err(Box::new(error_response(
+            StatusCode::NOT_ACCEPTABLE,
+            format!("GraphQL answers {GRAPHQL_RESPONSE} or application/json"),
+        ))),
+        Err(message) => Err(Box::new(bad_request(message))),
+    }
 }
 
 fn wants_html(request: &HttpRequest) -> bool {
@@ -91,11 +106,9 @@ async fn get(state: State, request: HttpRequest) -> HttpResponse {
             .content_type(ContentType::html())
             .body(GRAPHIQL_HTML);
     }
-    let Some(answer) = negotiate(&request) else {
-        return error_response(
-            StatusCode::NOT_ACCEPTABLE,
-            format!("GraphQL answers {GRAPHQL_RESPONSE} or application/json"),
-        );
+    let answer = match answer_for(&request) {
+        Ok(answer) => answer,
+        Err(response) => return *response,
     };
     let Some(query) = param("query") else {
         return bad_request("a GET request needs a `query` parameter");
@@ -150,11 +163,9 @@ async fn post(state: State, request: HttpRequest, body: web::Bytes) -> HttpRespo
             ),
         );
     }
-    let Some(answer) = negotiate(&request) else {
-        return error_response(
-            StatusCode::NOT_ACCEPTABLE,
-            format!("GraphQL answers {GRAPHQL_RESPONSE} or application/json"),
-        );
+    let answer = match answer_for(&request) {
+        Ok(answer) => answer,
+        Err(response) => return *response,
     };
     let json: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(json) => json,

@@ -492,6 +492,15 @@ fn graphql_over_http_rules() {
         .send()
         .unwrap();
     assert_eq!(response.status(), 200);
+    // An Accept header that cannot be read is refused, not guessed at.
+    let response = app
+        .post("/graphql")
+        .header("accept", "json")
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(response.text().unwrap().contains("Accept"));
     // Bodies that are not GraphQL requests.
     let response = app
         .post("/graphql")
