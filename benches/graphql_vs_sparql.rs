@@ -110,12 +110,15 @@ const WORKLOAD: [Case; 6] = [
         graphql: r#"{ paths(from: "https://w3id.org/kgql/id/org/wic",
             to: "https://w3id.org/kgql/id/org/itu", maxLength: 2) {
             nodes { iri label } edges { source predicate target } } }"#,
-        sparql: "SELECT DISTINCT ?p1 ?m ?p2 WHERE {
+        sparql: "SELECT DISTINCT ?p1 ?m ?p2 ?ml ?fl ?tl WHERE {
             { <https://w3id.org/kgql/id/org/wic> ?p1 <https://w3id.org/kgql/id/org/itu> }
             UNION { <https://w3id.org/kgql/id/org/itu> ?p1 <https://w3id.org/kgql/id/org/wic> }
             UNION { { <https://w3id.org/kgql/id/org/wic> ?p1 ?m } UNION { ?m ?p1 <https://w3id.org/kgql/id/org/wic> }
                     { ?m ?p2 <https://w3id.org/kgql/id/org/itu> } UNION { <https://w3id.org/kgql/id/org/itu> ?p2 ?m }
-                    FILTER(isIRI(?m) && ?p1 != rdf:type && ?p2 != rdf:type) } }",
+                    FILTER(isIRI(?m) && ?p1 != rdf:type && ?p2 != rdf:type) }
+            OPTIONAL { ?m skos:prefLabel ?ml FILTER(LANGMATCHES(LANG(?ml), \"en\")) }
+            OPTIONAL { <https://w3id.org/kgql/id/org/wic> skos:prefLabel ?fl FILTER(LANGMATCHES(LANG(?fl), \"en\")) }
+            OPTIONAL { <https://w3id.org/kgql/id/org/itu> skos:prefLabel ?tl FILTER(LANGMATCHES(LANG(?tl), \"en\")) } }",
         budget: 3,
     },
 ];

@@ -1,7 +1,7 @@
 //! Relationship exploration for graph views: the neighbourhood of a node up to a depth, and the
 //! paths of bounded length between two nodes. Both walk the graph breadth first, one SPARQL
 //! query per hop for the whole frontier, over links between IRIs (classes, `rdf:type`, are not
-//! links).
+//! links); paths walk from both ends and meet in the middle.
 
 use super::execute::Stats;
 use crate::sparql;
@@ -78,7 +78,9 @@ fn hop_query(frontier: &[NamedNode]) -> Query {
             expression: Expression::Variable(f.clone()),
         }),
     };
-    let links = GraphPattern::Join {
+    // Lateral: the links of each frontier node are read from its index entries, not matched
+    // against every statement of the store.
+    let links = GraphPattern::Lateral {
         left: Box::new(GraphPattern::Values {
             variables: vec![f.clone()],
             bindings: frontier
@@ -131,6 +133,178 @@ fn hop_query(frontier: &[NamedNode]) -> Query {
         },
         base_iri: None,
     }
+}
+
+fn values(variable: &Variable, nodes: &[NamedNode]) -> GraphPattern {
+    GraphPattern::Values {
+        variables: vec![variable.clone()],
+        bindings: nodes
+            .iter()
+            .map(|n| vec![Some(GroundTerm::NamedNode(n.clone()))])
+            .collect(),
+    }
+}
+
+fn lateral(left: GraphPattern, right: GraphPattern) -> GraphPattern {
+    GraphPattern::Lateral {
+        left: Box::new(left),
+        right: Box::new(right),
+    }
+}
+
+/// The links between `?a` and an IRI `?b`, in either direction, as `?s ?p ?o` (never
+/// `rdf:type`).
+fn either_way(a: &Variable, b: &Variable, [s, p, o]: &[Variable; 3]) -> GraphPattern {
+    let oriented = |subject: &Variable, object: &Variable| GraphPattern::Extend {
+        inner: Box::new(GraphPattern::Extend {
+            inner: Box::new(GraphPattern::Bgp {
+                patterns: vec![TriplePattern {
+                    subject: TermPattern::Variable(subject.clone()),
+                    predicate: NamedNodePattern::Variable(p.clone()),
+                    object: TermPattern::Variable(object.clone()),
+                }],
+            }),
+            variable: s.clone(),
+            expression: Expression::Variable(subject.clone()),
+        }),
+        variable: o.clone(),
+        expression: Expression::Variable(object.clone()),
+    };
+    GraphPattern::Filter {
+        expr: Expression::And(
+            Box::new(Expression::FunctionCall(
+                Function::IsIri,
+                vec![Expression::Variable(b.clone())],
+            )),
+            Box::new(Expression::Not(Box::new(Expression::Equal(
+                Box::new(Expression::Variable(p.clone())),
+                Box::new(Expression::NamedNode(rdf::TYPE.into_owned())),
+            )))),
+        ),
+        inner: Box::new(GraphPattern::Union {
+            left: Box::new(oriented(a, b)),
+            right: Box::new(oriented(b, a)),
+        }),
+    }
+}
+
+/// `pattern` with the English label of property `?p` in `?label`, when it has one (read where
+/// `?p` is bound: outside, the optional part would be matched against every label first).
+fn with_label(pattern: GraphPattern, p: &Variable, label: &Variable) -> GraphPattern {
+    GraphPattern::LeftJoin {
+        left: Box::new(pattern),
+        right: Box::new(GraphPattern::Filter {
+            expr: Expression::FunctionCall(
+                Function::LangMatches,
+                vec![
+                    Expression::FunctionCall(
+                        Function::Lang,
+                        vec![Expression::Variable(label.clone())],
+                    ),
+                    Expression::Literal(Literal::new_simple_literal("en")),
+                ],
+            ),
+            inner: Box::new(GraphPattern::Bgp {
+                patterns: vec![TriplePattern {
+                    subject: TermPattern::Variable(p.clone()),
+                    predicate: NamedNodePattern::NamedNode(rdfs::LABEL.into_owned()),
+                    object: TermPattern::Variable(label.clone()),
+                }],
+            }),
+        }),
+        expression: None,
+    }
+}
+
+/// The links that join a node of `near` to a node of `far` directly (`?s1 ?p1 ?o1`) or
+/// through one middle node (`?s1 ?p1 ?o1` and `?s2 ?p2 ?o2`, when `through` is set): only the
+/// links on such connections, where a hop from both sides would read every link of both.
+fn meet_query(near: &[NamedNode], far: &[NamedNode], through: bool) -> Query {
+    let (x, y, m) = (v("x"), v("y"), v("m"));
+    let first = [v("s1"), v("p1"), v("o1")];
+    let second = [v("s2"), v("p2"), v("o2")];
+    let (l1, l2) = (v("l1"), v("l2"));
+    let direct = GraphPattern::Join {
+        left: Box::new(values(&y, far)),
+        right: Box::new(lateral(
+            values(&x, near),
+            with_label(either_way(&x, &y, &first), &first[1], &l1),
+        )),
+    };
+    let mut pattern = direct;
+    if through {
+        let two = GraphPattern::Join {
+            left: Box::new(lateral(
+                values(&x, near),
+                with_label(either_way(&x, &m, &first), &first[1], &l1),
+            )),
+            right: Box::new(lateral(
+                values(&y, far),
+                with_label(either_way(&y, &m, &second), &second[1], &l2),
+            )),
+        };
+        pattern = GraphPattern::Union {
+            left: Box::new(pattern),
+            right: Box::new(two),
+        };
+    }
+    let mut variables: Vec<Variable> = first.to_vec();
+    variables.push(l1);
+    variables.extend(second);
+    variables.push(l2);
+    Query::Select {
+        dataset: None,
+        pattern: GraphPattern::Distinct {
+            inner: Box::new(GraphPattern::Project {
+                inner: Box::new(pattern),
+                variables,
+            }),
+        },
+        base_iri: None,
+    }
+}
+
+/// The links of [`meet_query`].
+async fn meet(
+    store: &SharedStore,
+    limits: QueryLimits,
+    stats: &Stats,
+    near: &[NamedNode],
+    far: &[NamedNode],
+    through: bool,
+) -> Result<BTreeSet<Link>, StoreError> {
+    let query = meet_query(near, far, through);
+    stats.record(&query);
+    let rows = sparql::select(store, query, limits).await?;
+    let mut links = BTreeMap::new();
+    for row in rows {
+        let named = |name: &str| match row.get(name) {
+            Some(Term::NamedNode(n)) => Some(n.clone()),
+            _ => None,
+        };
+        for [s, p, o, l] in [["s1", "p1", "o1", "l1"], ["s2", "p2", "o2", "l2"]] {
+            if let (Some(source), Some(predicate), Some(target)) = (named(s), named(p), named(o))
+            {
+                let label = match row.get(l) {
+                    Some(Term::Literal(l)) => Some(l.value().to_owned()),
+                    _ => None,
+                };
+                // One label per link: several English labels would repeat it.
+                links
+                    .entry((source, predicate, target))
+                    .or_insert(label);
+            }
+        }
+    }
+    Ok(links
+        .into_iter()
+        .map(|((source, predicate, target), label)| Link {
+            source,
+            predicate,
+            target,
+            label,
+        })
+        .collect())
 }
 
 /// One hop from `frontier`: the links found, keyed by the frontier node they leave from.
@@ -190,34 +364,136 @@ pub async fn walk(
     start: &NamedNode,
     bounds: Bounds,
 ) -> Result<Walk, StoreError> {
-    let mut walk = Walk::default();
-    walk.distances.insert(start.clone(), 0);
-    let mut frontier = vec![start.clone()];
-    let mut pending = Vec::new();
-    for distance in 1..=bounds.depth {
-        let mut next = Vec::new();
-        for (from, link) in hop(store, limits, stats, &frontier).await? {
-            let other = if link.source == from {
-                link.target.clone()
-            } else {
-                link.source.clone()
-            };
-            if !walk.distances.contains_key(&other) && walk.distances.len() < bounds.max_nodes {
-                walk.distances.insert(other.clone(), distance);
-                next.push(other);
-            }
-            pending.push(link);
-        }
-        frontier = next;
+    let mut walks = walk_all(store, limits, stats, &[(start, bounds.depth)], bounds.max_nodes).await?;
+    Ok(walks.pop().unwrap_or_default())
+}
+
+/// The links that can lie on a path of at most `max_length` links between `from` and `to`.
+/// The walks from both ends meet in the middle: each side walks up to one hop short of half the
+/// length (both sides' hops in one query per round), then one query reads only the links that
+/// join the two sides directly or through one middle node. A walk of the whole length from one
+/// end would read every link of every node on the way, hubs included.
+pub async fn walk_between(
+    store: &SharedStore,
+    limits: QueryLimits,
+    stats: &Stats,
+    from: &NamedNode,
+    to: &NamedNode,
+    max_length: u32,
+    max_nodes: usize,
+) -> Result<Walk, StoreError> {
+    let mut merged = Walk::default();
+    merged.distances.insert(from.clone(), 0);
+    if max_length == 0 {
+        return Ok(merged);
     }
-    // Links whose both ends were kept.
-    walk.links = pending
-        .into_iter()
-        .filter(|l| {
-            walk.distances.contains_key(&l.source) && walk.distances.contains_key(&l.target)
+    // A path of `max_length` links: `near` links from `from`'s side, `far` from `to`'s.
+    let near = max_length.div_ceil(2);
+    let far = max_length - near;
+    let sides = [(from, near - 1), (to, far.saturating_sub(1))];
+    let walks = walk_all(store, limits, stats, &sides, max_nodes).await?;
+    let reached = |walk: &Walk| walk.distances.keys().cloned().collect::<Vec<_>>();
+    let middle = meet(
+        store,
+        limits,
+        stats,
+        &reached(&walks[0]),
+        &reached(&walks[1]),
+        far > 0,
+    )
+    .await?;
+    for walk in walks {
+        for (node, distance) in walk.distances {
+            merged.distances.entry(node).or_insert(distance);
+        }
+        merged.links.extend(walk.links);
+    }
+    for link in &middle {
+        for end in [&link.source, &link.target] {
+            merged.distances.entry(end.clone()).or_insert(max_length);
+        }
+    }
+    merged.links.extend(middle);
+    Ok(merged)
+}
+
+/// Breadth-first walks from several starts, each to its own depth, with one query per round
+/// for the frontiers of every walk still going.
+async fn walk_all(
+    store: &SharedStore,
+    limits: QueryLimits,
+    stats: &Stats,
+    starts: &[(&NamedNode, u32)],
+    max_nodes: usize,
+) -> Result<Vec<Walk>, StoreError> {
+    struct Side {
+        walk: Walk,
+        depth: u32,
+        frontier: BTreeSet<NamedNode>,
+        pending: Vec<Link>,
+    }
+    let mut sides: Vec<Side> = starts
+        .iter()
+        .map(|(start, depth)| {
+            let mut walk = Walk::default();
+            walk.distances.insert((*start).clone(), 0);
+            Side {
+                walk,
+                depth: *depth,
+                frontier: BTreeSet::from([(*start).clone()]),
+                pending: Vec::new(),
+            }
         })
         .collect();
-    Ok(walk)
+    let rounds = starts.iter().map(|(_, depth)| *depth).max().unwrap_or(0);
+    for distance in 1..=rounds {
+        let going = |side: &Side| side.depth >= distance;
+        let frontier: BTreeSet<NamedNode> = sides
+            .iter()
+            .filter(|side| going(side))
+            .flat_map(|side| side.frontier.iter().cloned())
+            .collect();
+        let frontier: Vec<NamedNode> = frontier.into_iter().collect();
+        let links = hop(store, limits, stats, &frontier).await?;
+        for side in sides.iter_mut().filter(|side| going(side)) {
+            let mut next = BTreeSet::new();
+            for (from, link) in &links {
+                if !side.frontier.contains(from) {
+                    continue;
+                }
+                let other = if link.source == *from {
+                    &link.target
+                } else {
+                    &link.source
+                };
+                if !side.walk.distances.contains_key(other)
+                    && side.walk.distances.len() < max_nodes
+                {
+                    side.walk.distances.insert(other.clone(), distance);
+                    next.insert(other.clone());
+                }
+                side.pending.push(link.clone());
+            }
+            side.frontier = next;
+        }
+    }
+    Ok(sides
+        .into_iter()
+        .map(|side| {
+            let Side {
+                mut walk, pending, ..
+            } = side;
+            // Links whose both ends were kept.
+            walk.links = pending
+                .into_iter()
+                .filter(|l| {
+                    walk.distances.contains_key(&l.source)
+                        && walk.distances.contains_key(&l.target)
+                })
+                .collect();
+            walk
+        })
+        .collect())
 }
 
 /// The simple paths from `from` to `to` of at most `max_length` links, shortest first, then in

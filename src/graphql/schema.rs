@@ -587,9 +587,25 @@ fn root_resolver(field_name: &str, model: &Arc<Model>, engine: &Arc<Engine>) -> 
                             usize::try_from(first).unwrap_or(usize::MAX).max(1)
                         },
                     };
-                    let walk = explore::walk(&engine.store, engine.limits, &stats, &start, bounds)
-                        .await
-                        .map_err(field_error)?;
+                    let walk = match &end {
+                        None => {
+                            explore::walk(&engine.store, engine.limits, &stats, &start, bounds)
+                                .await
+                        }
+                        Some(end) => {
+                            explore::walk_between(
+                                &engine.store,
+                                engine.limits,
+                                &stats,
+                                &start,
+                                end,
+                                bounds.depth,
+                                bounds.max_nodes,
+                            )
+                            .await
+                        }
+                    }
+                    .map_err(field_error)?;
                     let (wanted, paths) = match &end {
                         None => (
                             walk.distances.keys().cloned().collect::<Vec<_>>(),

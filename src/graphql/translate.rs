@@ -148,6 +148,16 @@ fn join(left: GraphPattern, right: GraphPattern) -> GraphPattern {
     }
 }
 
+/// `right` evaluated once per solution of `left`, with its bindings substituted: how the fields
+/// of a page are read for the nodes of that page only (a join would read them for every node of
+/// the store and match afterwards).
+fn for_each(left: GraphPattern, right: GraphPattern) -> GraphPattern {
+    GraphPattern::Lateral {
+        left: Box::new(left),
+        right: Box::new(right),
+    }
+}
+
 fn empty() -> GraphPattern {
     GraphPattern::Bgp {
         patterns: Vec::new(),
@@ -425,7 +435,7 @@ fn branches(
                 let mut inner = Vec::new();
                 branches(builder, child, depth + 1, class_of, &mut inner);
                 if !inner.is_empty() {
-                    out.push(join(reach, union(inner)));
+                    out.push(for_each(reach, union(inner)));
                 }
             }
             Child::Connection(_) => {} // Read by the next level.
@@ -858,7 +868,7 @@ pub fn level_query(jobs: &[ListJob<'_>], class_of: &dyn Fn(&str) -> Option<Named
             expression: int(0),
         }];
         branches(&mut builder, job.node, 0, class_of, &mut fields);
-        parts.push(conn(join(page, union(fields))));
+        parts.push(conn(for_each(page, union(fields))));
         if let Some(connection) = job.connection {
             if connection.total {
                 parts.push(conn(total_pattern(&mut builder, job, class_of)));
