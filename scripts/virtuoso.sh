@@ -21,7 +21,11 @@ die() {
 }
 
 usage() {
-  sed -n '5,7s/^#  //p' "${BASH_SOURCE[0]}" >&2
+  cat >&2 <<EOF
+usage: scripts/virtuoso.sh install
+       scripts/virtuoso.sh start DIR HTTP_PORT SQL_PORT
+       scripts/virtuoso.sh stop DIR SQL_PORT
+EOF
   exit 2
 }
 
@@ -41,32 +45,42 @@ lock_pid() {
   sed -n 's/^VIRT_PID=\([0-9][0-9]*\).*/\1/p' "$1/virtuoso.lck" | head -n 1
 }
 
-# alive PID: PID is a running (not zombie) virtuoso-t.
-alive() {
-  [[ -n $1 && -r /proc/$1/stat ]] || return 1
+# running PID: process PID exists and has not exited (a zombie holds no ports or files).
+running() {
+  [[ -n $1 ]] || return 1
   local state
   state=$(sed 's/^.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
-  [[ $state != Z ]] && grep -q virtuoso "/proc/$1/cmdline" 2>/dev/null
+  [[ -n $state && $state != [ZXx] ]]
+}
+
+# alive PID: PID is a running virtuoso-t (and not some other process that reused a stale pid).
+alive() {
+  running "$1" && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q virtuoso
 }
 
 # wait_gone PID SECONDS: waits until PID has exited; fails after SECONDS.
 wait_gone() {
   local i
   for ((i = 0; i < $2 * 10; i++)); do
-    alive "$1" || return 0
+    running "$1" || return 0
     sleep 0.1
   done
   return 1
 }
 
-# sql SQL_PORT STATEMENT: runs STATEMENT as dba. isql-vt exits 0 even when the statement fails,
-# so its output is checked for an error report as well.
+# sql SQL_PORT STATEMENT [HARMLESS]: runs STATEMENT as dba. isql-vt exits 0 even when the statement
+# fails, so its output is checked for an error report too; an error whose text matches the
+# extended regex HARMLESS counts as success.
 sql() {
   local out
-  if ! out=$(isql-vt "127.0.0.1:$1" dba dba "exec=$2" 2>&1) || grep -qE '^\*\*\* Error|SQL Error|^\*\*\* ' <<<"$out"; then
-    echo "$out" >&2
-    die "SQL failed on port $1: $2"
+  if out=$(isql-vt "127.0.0.1:$1" dba dba "exec=$2" 2>&1) && ! grep -q '^\*\*\* Error' <<<"$out"; then
+    return 0
   fi
+  if [[ -n ${3:-} ]] && grep -q '^\*\*\* Error' <<<"$out" && grep -qE "$3" <<<"$out"; then
+    return 0
+  fi
+  echo "$out" >&2
+  die "SQL failed on port $1: $2"
 }
 
 # stop_system_service: the package starts (or tries to start) its own instance on 8890/1111 from
@@ -112,7 +126,8 @@ cmd_install() {
 cmd_start() {
   (($# == 3)) || usage
   local dir http=$2 sqlport=$3
-  is_port "$http" && is_port "$sqlport" || die "bad port: $http or $sqlport"
+  is_port "$http" || die "bad HTTP port: $http"
+  is_port "$sqlport" || die "bad SQL port: $sqlport"
   command -v virtuoso-t >/dev/null 2>&1 || die "virtuoso-t is not installed: run $0 install"
   [[ -f $pkg_ini ]] || die "$pkg_ini is missing"
   mkdir -p "$1"
@@ -150,7 +165,9 @@ cmd_start() {
     tail -n 20 "$dir/virtuoso.log" >&2 2>/dev/null || true
     die "virtuoso-t did not start"
   fi
-  sql "$sqlport" 'grant SPARQL_UPDATE to "SPARQL";'
+  # The anonymous user of /sparql and /sparql-graph-crud may update; that is all the Graph Store
+  # endpoint needs too. U0013: already granted (a restart on an existing database).
+  sql "$sqlport" 'grant SPARQL_UPDATE to "SPARQL";' 'U0013'
   echo "virtuoso ready on http://127.0.0.1:$http/sparql"
 }
 
@@ -162,10 +179,17 @@ cmd_stop() {
   if ! isql-vt "127.0.0.1:$sqlport" dba dba -K >/dev/null 2>&1 && alive "$pid"; then
     kill "$pid" 2>/dev/null || true
   fi
-  if [[ -n $pid ]] && ! wait_gone "$pid" 60; then
+  [[ -n $pid ]] || return 0
+  if ! wait_gone "$pid" 60; then
     kill -9 "$pid" 2>/dev/null || true
     wait_gone "$pid" 10 || die "virtuoso (pid $pid) does not stop"
   fi
+  # The exited daemon is init's child: give init a moment to reap it, so that the pid is gone too.
+  local i
+  for ((i = 0; i < 50; i++)); do
+    [[ -e /proc/$pid ]] || break
+    sleep 0.1
+  done
 }
 
 (($# >= 1)) || usage

@@ -1,10 +1,11 @@
 //! The `kgql` command line: `serve`, `load`, `export`, `query`, `seed` and `validate`.
 
-use crate::config::{LogFormat, Secret, Settings, SettingsLayer, StoreLocation};
+use crate::config::{LogFormat, Secret, Settings, SettingsLayer, StoreAuth, StoreLocation};
 use crate::formats;
 use crate::shacl::{Shapes, ValidationReport};
 use crate::sparql::{self, AnswerKind, DatasetParams, OutputFormat};
 use crate::store::embedded::EmbeddedStore;
+use crate::store::remote::{Credentials, RemoteConfig, RemoteStore};
 use crate::store::{Document, LoadMode, LoadRequest, LoadTarget, SharedStore};
 use crate::{export, http, ontology, stream, telemetry};
 use clap::{Args, Parser, Subcommand};
@@ -31,9 +32,31 @@ struct GlobalArgs {
     /// TOML configuration file (its keys are the long option names).
     #[arg(long, short = 'c', env = "KGQL_CONFIG", global = true)]
     config: Option<PathBuf>,
-    /// Store directory, or `memory` for an in-memory store [default: kgql-data].
+    /// Store directory, `memory` for an in-memory store, or the query URL of a remote SPARQL
+    /// 1.1 engine (http:// or https://) [default: kgql-data].
     #[arg(long, env = "KGQL_STORE", global = true)]
     store: Option<String>,
+    /// The remote engine's update URL [default: its query URL].
+    #[arg(long, env = "KGQL_STORE_UPDATE_URL", global = true)]
+    store_update_url: Option<String>,
+    /// User for the remote engine.
+    #[arg(long, env = "KGQL_STORE_USER", global = true)]
+    store_user: Option<String>,
+    /// Password for the remote engine (better given by the environment or the configuration
+    /// file than on the command line).
+    #[arg(
+        long,
+        env = "KGQL_STORE_PASSWORD",
+        global = true,
+        hide_env_values = true
+    )]
+    store_password: Option<String>,
+    /// Bearer token for the remote engine.
+    #[arg(long, env = "KGQL_STORE_TOKEN", global = true, hide_env_values = true)]
+    store_token: Option<String>,
+    /// How the user and password are sent to the remote engine [default: basic].
+    #[arg(long, env = "KGQL_STORE_AUTH", global = true, value_enum)]
+    store_auth: Option<StoreAuth>,
     /// Namespace of the entities that /id/… dereferences [default: https://w3id.org/kgql/id/].
     #[arg(long, env = "KGQL_BASE_IRI", global = true)]
     base_iri: Option<String>,
@@ -186,6 +209,11 @@ impl Cli {
         let global = &self.global;
         let mut layer = SettingsLayer {
             store: global.store.clone(),
+            store_update_url: global.store_update_url.clone(),
+            store_user: global.store_user.clone(),
+            store_password: global.store_password.clone().map(Secret::new),
+            store_token: global.store_token.clone().map(Secret::new),
+            store_auth: global.store_auth,
             base_iri: global.base_iri.clone(),
             query_timeout_secs: global.query_timeout_secs,
             union_default_graph: global.union_default_graph,
@@ -217,6 +245,29 @@ pub fn open_store(settings: &Settings) -> Result<SharedStore, CliError> {
     let store = match &settings.store {
         StoreLocation::Memory => EmbeddedStore::in_memory(),
         StoreLocation::Directory(path) => EmbeddedStore::open(path),
+        StoreLocation::Remote(url) => {
+            let remote = &settings.remote;
+            let mut config = RemoteConfig::new(url);
+            if let Some(update_url) = &remote.update_url {
+                config.update_url.clone_from(update_url);
+            }
+            config.credentials = match (&remote.user, &remote.token) {
+                (Some((user, password, StoreAuth::Basic)), _) => Credentials::Basic {
+                    user: user.clone(),
+                    password: password.clone(),
+                },
+                (Some((user, password, StoreAuth::Digest)), _) => Credentials::Digest {
+                    user: user.clone(),
+                    password: password.clone(),
+                },
+                (None, Some(token)) => Credentials::Bearer(token.clone()),
+                (None, None) => Credentials::None,
+            };
+            config.connect_timeout = settings.query_timeout.min(config.connect_timeout);
+            return RemoteStore::new(config)
+                .map(|store| Arc::new(store) as SharedStore)
+                .map_err(|e| fail(format!("cannot use the store at {}: {e}", settings.store)));
+        }
     }
     .map_err(|e| fail(format!("cannot open the store at {}: {e}", settings.store)))?;
     Ok(Arc::new(

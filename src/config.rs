@@ -41,6 +41,8 @@ pub enum StoreLocation {
     Directory(PathBuf),
     /// An embedded in-memory store.
     Memory,
+    /// A remote SPARQL 1.1 engine at this query endpoint (`http://` or `https://`).
+    Remote(String),
 }
 
 impl StoreLocation {
@@ -48,6 +50,8 @@ impl StoreLocation {
     pub fn parse(value: &str) -> Self {
         if value == "memory" || value == ":memory:" {
             Self::Memory
+        } else if value.starts_with("http://") || value.starts_with("https://") {
+            Self::Remote(value.to_owned())
         } else {
             Self::Directory(PathBuf::from(value))
         }
@@ -59,6 +63,14 @@ impl fmt::Display for StoreLocation {
         match self {
             Self::Directory(path) => write!(f, "{}", path.display()),
             Self::Memory => f.write_str("memory"),
+            // The URL may carry credentials: show only where it points.
+            Self::Remote(url) => match url.split_once("://") {
+                Some((scheme, rest)) => {
+                    let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+                    write!(f, "{scheme}://{host}")
+                }
+                None => f.write_str("(remote engine)"),
+            },
         }
     }
 }
@@ -80,8 +92,18 @@ pub enum LogFormat {
 pub struct SettingsLayer {
     /// Address and port to listen on.
     pub bind: Option<String>,
-    /// Store directory, or `memory`.
+    /// Store directory, `memory`, or the query URL of a remote SPARQL engine.
     pub store: Option<String>,
+    /// The remote engine's update URL, when it is not its query URL.
+    pub store_update_url: Option<String>,
+    /// User for the remote engine.
+    pub store_user: Option<String>,
+    /// Password for the remote engine.
+    pub store_password: Option<Secret>,
+    /// Bearer token for the remote engine.
+    pub store_token: Option<Secret>,
+    /// How the user and password are sent to the remote engine.
+    pub store_auth: Option<StoreAuth>,
     /// Bearer token that authorises writes; without one the server is read-only.
     pub write_token: Option<Secret>,
     /// Namespace of the entities that `/id/…` dereferences.
@@ -127,6 +149,11 @@ impl SettingsLayer {
         Self {
             bind: self.bind.or(lower.bind),
             store: self.store.or(lower.store),
+            store_update_url: self.store_update_url.or(lower.store_update_url),
+            store_user: self.store_user.or(lower.store_user),
+            store_password: self.store_password.or(lower.store_password),
+            store_token: self.store_token.or(lower.store_token),
+            store_auth: self.store_auth.or(lower.store_auth),
             write_token: self.write_token.or(lower.write_token),
             base_iri: self.base_iri.or(lower.base_iri),
             query_timeout_secs: self.query_timeout_secs.or(lower.query_timeout_secs),
@@ -150,6 +177,8 @@ pub struct Settings {
     pub bind: String,
     /// Where the graph is kept.
     pub store: StoreLocation,
+    /// How to reach a remote engine (unused for an embedded store).
+    pub remote: RemoteSettings,
     /// Bearer token that authorises writes.
     pub write_token: Option<Secret>,
     /// Namespace of the entities that `/id/…` dereferences; ends with `/` or `#`.
@@ -184,6 +213,8 @@ pub const DEFAULT_STORE: &str = "kgql-data";
 impl Settings {
     /// Resolves a stack of layers (highest priority first) against the defaults, and checks it.
     pub fn resolve(layer: SettingsLayer) -> Result<Self, ConfigError> {
+        let store = StoreLocation::parse(layer.store.as_deref().unwrap_or(DEFAULT_STORE));
+        let remote = RemoteSettings::resolve(&store, &layer)?;
         let bind = layer.bind.unwrap_or_else(|| DEFAULT_BIND.to_owned());
         bind.parse::<SocketAddr>()
             .map_err(|e| ConfigError::Invalid(format!("bind address '{bind}': {e}")))?;
@@ -212,7 +243,8 @@ impl Settings {
         }
         Ok(Self {
             bind,
-            store: StoreLocation::parse(layer.store.as_deref().unwrap_or(DEFAULT_STORE)),
+            store,
+            remote,
             write_token: layer.write_token,
             base_iri,
             query_timeout: Duration::from_secs_f64(timeout),
@@ -226,6 +258,69 @@ impl Settings {
             graphql_max_depth: layer.graphql_max_depth.unwrap_or(12),
             graphql_max_complexity: layer.graphql_max_complexity.unwrap_or(2000),
         })
+    }
+}
+
+/// How user and password are sent to a remote engine.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreAuth {
+    /// HTTP basic authentication.
+    #[default]
+    Basic,
+    /// HTTP digest authentication (Virtuoso's `/sparql-auth`).
+    Digest,
+}
+
+/// The connection settings of a remote engine.
+#[derive(Clone, Debug, Default)]
+pub struct RemoteSettings {
+    /// The update endpoint, when it differs from the query endpoint.
+    pub update_url: Option<String>,
+    /// User and password, and how to send them.
+    pub user: Option<(String, Secret, StoreAuth)>,
+    /// Bearer token.
+    pub token: Option<Secret>,
+}
+
+impl RemoteSettings {
+    fn resolve(store: &StoreLocation, layer: &SettingsLayer) -> Result<Self, ConfigError> {
+        let settings = Self {
+            update_url: layer.store_update_url.clone(),
+            user: layer.store_user.clone().map(|user| {
+                (
+                    user,
+                    layer
+                        .store_password
+                        .clone()
+                        .unwrap_or_else(|| Secret::new("")),
+                    layer.store_auth.unwrap_or_default(),
+                )
+            }),
+            token: layer.store_token.clone(),
+        };
+        let configured = settings.update_url.is_some()
+            || settings.user.is_some()
+            || settings.token.is_some()
+            || layer.store_password.is_some();
+        if configured && !matches!(store, StoreLocation::Remote(_)) {
+            return Err(ConfigError::Invalid(
+                "the store-update-url, store-user, store-password and store-token options \
+                 apply to a remote engine: give --store an http:// or https:// URL"
+                    .to_owned(),
+            ));
+        }
+        if settings.user.is_some() && settings.token.is_some() {
+            return Err(ConfigError::Invalid(
+                "give either a store user and password or a store token, not both".to_owned(),
+            ));
+        }
+        if layer.store_password.is_some() && settings.user.is_none() {
+            return Err(ConfigError::Invalid(
+                "a store password needs a store user (--store-user)".to_owned(),
+            ));
+        }
+        Ok(settings)
     }
 }
 

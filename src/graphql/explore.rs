@@ -283,16 +283,13 @@ async fn meet(
             _ => None,
         };
         for [s, p, o, l] in [["s1", "p1", "o1", "l1"], ["s2", "p2", "o2", "l2"]] {
-            if let (Some(source), Some(predicate), Some(target)) = (named(s), named(p), named(o))
-            {
+            if let (Some(source), Some(predicate), Some(target)) = (named(s), named(p), named(o)) {
                 let label = match row.get(l) {
                     Some(Term::Literal(l)) => Some(l.value().to_owned()),
                     _ => None,
                 };
                 // One label per link: several English labels would repeat it.
-                links
-                    .entry((source, predicate, target))
-                    .or_insert(label);
+                links.entry((source, predicate, target)).or_insert(label);
             }
         }
     }
@@ -364,7 +361,14 @@ pub async fn walk(
     start: &NamedNode,
     bounds: Bounds,
 ) -> Result<Walk, StoreError> {
-    let mut walks = walk_all(store, limits, stats, &[(start, bounds.depth)], bounds.max_nodes).await?;
+    let mut walks = walk_all(
+        store,
+        limits,
+        stats,
+        &[(start, bounds.depth)],
+        bounds.max_nodes,
+    )
+    .await?;
     Ok(walks.pop().unwrap_or_default())
 }
 
@@ -466,8 +470,7 @@ async fn walk_all(
                 } else {
                     &link.source
                 };
-                if !side.walk.distances.contains_key(other)
-                    && side.walk.distances.len() < max_nodes
+                if !side.walk.distances.contains_key(other) && side.walk.distances.len() < max_nodes
                 {
                     side.walk.distances.insert(other.clone(), distance);
                     next.insert(other.clone());
@@ -487,8 +490,7 @@ async fn walk_all(
             walk.links = pending
                 .into_iter()
                 .filter(|l| {
-                    walk.distances.contains_key(&l.source)
-                        && walk.distances.contains_key(&l.target)
+                    walk.distances.contains_key(&l.source) && walk.distances.contains_key(&l.target)
                 })
                 .collect();
             walk

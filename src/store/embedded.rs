@@ -421,7 +421,12 @@ fn load(store: &oxigraph::store::Store, request: LoadRequest) -> Result<u64, Sto
     Ok(count)
 }
 
-fn parse_error(error: RdfParseError, format: &'static str, document: &str) -> StoreError {
+/// A parse error of loaded data as a store error, with its location.
+pub(super) fn parse_error(
+    error: RdfParseError,
+    format: &'static str,
+    document: &str,
+) -> StoreError {
     match error {
         RdfParseError::Io(e) => StoreError::Io(e),
         RdfParseError::Syntax(e) => StoreError::Syntax {

@@ -2,13 +2,15 @@
 //!
 //! The rest of the server speaks to a [`Store`] in SPARQL algebra (queries and updates), RDF
 //! quads, loads and dumps, and never to a particular engine. Two backends implement it: the
-//! embedded Oxigraph store ([`embedded::EmbeddedStore`]) and, later, a remote SPARQL 1.1 engine.
+//! embedded Oxigraph store ([`embedded::EmbeddedStore`]) and a remote SPARQL 1.1 engine
+//! ([`remote::RemoteStore`]).
 //!
 //! The surface is async; result iteration is not. A [`QueryOutput`] holds blocking iterators so
 //! that an engine's own cursors can be consumed without copying: iterate them inside
 //! [`tokio::task::spawn_blocking`] (the HTTP layer and the GraphQL layer both do).
 
 pub mod embedded;
+pub mod remote;
 
 use async_trait::async_trait;
 use oxigraph::io::RdfFormat;

@@ -1,9 +1,163 @@
-//! Starting a real server on a free port with a temporary on-disk store.
+//! Starting a real server on a free port with a temporary store.
+//!
+//! `KGQL_TEST_BACKEND` chooses the store every test server runs on: `embedded` (the default, an
+//! on-disk Oxigraph store in a temporary directory), `virtuoso` (a fresh Virtuoso instance per
+//! test, started by `scripts/virtuoso.sh`) or `oxigraph` (a fresh `oxigraph serve` per test).
 
 use kgql::config::{Secret, Settings, SettingsLayer};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tempfile::TempDir;
+
+/// The backend the tests run on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded store.
+    Embedded,
+    /// A Virtuoso instance.
+    Virtuoso,
+    /// Oxigraph's server.
+    Oxigraph,
+}
+
+/// The backend `KGQL_TEST_BACKEND` names.
+pub fn backend() -> Backend {
+    match std::env::var("KGQL_TEST_BACKEND").as_deref() {
+        Ok("virtuoso") => Backend::Virtuoso,
+        Ok("oxigraph") => Backend::Oxigraph,
+        Ok("" | "embedded") | Err(_) => Backend::Embedded,
+        Ok(other) => panic!("KGQL_TEST_BACKEND={other}: expected embedded, virtuoso or oxigraph"),
+    }
+}
+
+/// A free TCP port on loopback (free when asked; the engine binds it right after).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// A SPARQL engine started for one test; stopped when dropped.
+pub struct Engine {
+    /// Where the engine keeps its files.
+    home: PathBuf,
+    /// The engine's ports: HTTP, and (Virtuoso) SQL.
+    ports: (u16, u16),
+    running: Running,
+}
+
+/// What is running.
+enum Running {
+    /// Nothing to stop.
+    None,
+    /// A Virtuoso instance.
+    Virtuoso,
+    /// An `oxigraph serve` process.
+    Oxigraph(Child),
+}
+
+impl Engine {
+    /// Starts the engine of [`backend`] with its files in `dir`; returns it with the settings
+    /// that point kgql at it.
+    pub fn start(dir: &Path) -> (Self, SettingsLayer) {
+        let mut engine = Self {
+            home: dir.join("engine"),
+            ports: (free_port(), free_port()),
+            running: Running::None,
+        };
+        let base = format!("http://127.0.0.1:{}", engine.ports.0);
+        let layer = match backend() {
+            Backend::Embedded => SettingsLayer {
+                store: Some(dir.join("store").display().to_string()),
+                ..SettingsLayer::default()
+            },
+            Backend::Virtuoso => SettingsLayer {
+                store: Some(format!("{base}/sparql")),
+                ..SettingsLayer::default()
+            },
+            Backend::Oxigraph => SettingsLayer {
+                store: Some(format!("{base}/query")),
+                store_update_url: Some(format!("{base}/update")),
+                ..SettingsLayer::default()
+            },
+        };
+        engine.resume();
+        (engine, layer)
+    }
+
+    /// Starts the engine again on its files and ports, after [`Engine::stop`].
+    pub fn resume(&mut self) {
+        let (http, sql) = self.ports;
+        self.running = match backend() {
+            Backend::Embedded => Running::None,
+            Backend::Virtuoso => {
+                let status = Command::new(script("virtuoso.sh"))
+                    .arg("start")
+                    .arg(&self.home)
+                    .arg(http.to_string())
+                    .arg(sql.to_string())
+                    .status()
+                    .expect("scripts/virtuoso.sh runs");
+                assert!(status.success(), "Virtuoso did not start");
+                Running::Virtuoso
+            }
+            Backend::Oxigraph => {
+                let binary = std::env::var("OXIGRAPH_BIN").unwrap_or_else(|_| "oxigraph".into());
+                let child = Command::new(binary)
+                    .args(["serve", "--union-default-graph", "--location"])
+                    .arg(&self.home)
+                    .args(["--bind", &format!("127.0.0.1:{http}")])
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+                    .expect("oxigraph serve starts (install it with cargo install oxigraph-cli)");
+                let started = Instant::now();
+                while std::net::TcpStream::connect(("127.0.0.1", http)).is_err() {
+                    assert!(
+                        started.elapsed() < Duration::from_secs(30),
+                        "oxigraph serve did not start"
+                    );
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Running::Oxigraph(child)
+            }
+        };
+    }
+
+    /// Stops the engine now; [`Engine::resume`] starts it again.
+    pub fn stop(&mut self) {
+        match std::mem::replace(&mut self.running, Running::None) {
+            Running::None => {}
+            Running::Virtuoso => {
+                let _ = Command::new(script("virtuoso.sh"))
+                    .arg("stop")
+                    .arg(&self.home)
+                    .arg(self.ports.1.to_string())
+                    .status();
+            }
+            Running::Oxigraph(mut child) => {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A script of the repository's `scripts/` directory.
+fn script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scripts")
+        .join(name)
+}
 
 /// The write token every test server accepts.
 pub const TOKEN: &str = "test-write-token";
@@ -14,6 +168,10 @@ pub struct TestApp {
     pub url: String,
     /// A client with a timeout.
     pub client: reqwest::blocking::Client,
+    /// The engine the server runs on (declared before `dir`: stopped before its files go).
+    pub engine: Engine,
+    /// The command-line options that point `kgql` at the same store.
+    pub store: Vec<String>,
     /// The store directory, removed when the app is dropped.
     pub dir: TempDir,
 }
@@ -46,11 +204,15 @@ pub fn spawn_app() -> TestApp {
 /// Starts a server with the given options.
 pub fn spawn_app_with(options: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temporary directory");
+    let (engine, store) = Engine::start(dir.path());
+    let mut store_args = vec!["--store".to_owned(), store.store.clone().expect("a store")];
+    if let Some(url) = &store.store_update_url {
+        store_args.extend(["--store-update-url".to_owned(), url.clone()]);
+    }
     let layer = SettingsLayer {
         bind: Some("127.0.0.1:0".to_owned()),
-        store: Some(dir.path().join("store").display().to_string()),
         write_token: options.writable.then(|| Secret::new(TOKEN)),
-        ..SettingsLayer::default()
+        ..store
     };
     let settings = Settings::resolve(options.layer.over(layer)).expect("valid test settings");
     let (sender, receiver) = mpsc::channel();
@@ -82,11 +244,18 @@ pub fn spawn_app_with(options: Options) -> TestApp {
             .timeout(Duration::from_secs(60))
             .build()
             .expect("client"),
+        engine,
+        store: store_args,
         dir,
     }
 }
 
 impl TestApp {
+    /// The command-line options that point `kgql` at this server's store.
+    pub fn store_args(&self) -> Vec<String> {
+        self.store.clone()
+    }
+
     /// A GET of `path`.
     pub fn get(&self, path: &str) -> reqwest::blocking::RequestBuilder {
         self.client.get(format!("{}{path}", self.url))

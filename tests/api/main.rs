@@ -8,4 +8,5 @@ mod graphql;
 mod helpers;
 mod linked_data;
 mod ontology;
+mod remote;
 mod validate;

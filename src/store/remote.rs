@@ -1,0 +1,1142 @@
+//! The remote backend: a SPARQL 1.1 engine (Virtuoso, Fuseki, Oxigraph's server, GraphDB...)
+//! reached over the SPARQL 1.1 Protocol.
+//!
+//! kgql then holds no state: every read is a query sent to the engine's query endpoint, every
+//! write an update sent to its update endpoint, so any number of kgql processes can serve the
+//! same engine.
+//!
+//! - Queries and updates are serialised from their algebra (never assembled from strings) and
+//!   posted as forms. Answers are parsed as they arrive (SPARQL JSON results, also in the
+//!   pre-1.1 form with `typed-literal`; N-Triples for graphs), and a result cut by the engine's
+//!   row limit (Virtuoso's `X-SPARQL-MaxRows`) is an error, never a silently shorter answer.
+//! - The engine's default graph is expected to be the union of its named graphs (Virtuoso's
+//!   behaviour; `--union-default-graph` for Oxigraph's server, `unionDefaultGraph` for
+//!   Fuseki). What kgql writes to the default graph goes to a named graph that stands for it,
+//!   [`DEFAULT_GRAPH`], and reads of the default graph read that graph.
+//! - Reads are retried with backoff when the engine cannot be reached, within the query's time
+//!   limit; writes are never retried, and reported done only when the engine said so.
+//! - A load is parsed whole to a temporary file before anything is sent (a syntax error writes
+//!   nothing), then sent in batches of `INSERT DATA`: each batch is one transaction of the
+//!   engine, and a failure midway reports how many quads the engine had confirmed.
+//! - Credentials (basic, digest or bearer) are held as [`Secret`]s and never logged.
+
+use super::embedded::parse_error;
+use super::{
+    Document, LoadMode, LoadRequest, LoadTarget, QuadIter, QueryLimits, QueryOutput, SolutionIter,
+    Store, StoreError, StoreSize, TripleIter,
+};
+use crate::config::Secret;
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures_util::StreamExt;
+use oxigraph::io::{RdfFormat, RdfParseError, RdfParser, RdfSerializer};
+use oxigraph::model::{GraphName, NamedNode, Quad, Term, Triple};
+use oxigraph::sparql::results::{
+    QueryResultsFormat, QueryResultsParser, ReaderQueryResultsParserOutput,
+};
+use oxigraph::sparql::Variable;
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use reqwest::{Method, StatusCode};
+use spargebra::algebra::{GraphPattern, GraphTarget};
+use spargebra::term::{
+    GraphName as AlgebraGraphName, GraphNamePattern, GroundQuad, GroundQuadPattern, QuadPattern,
+    TermPattern, TriplePattern,
+};
+use spargebra::{GraphUpdateOperation, Query, Update};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// The named graph that holds what kgql writes to the default graph.
+pub const DEFAULT_GRAPH: &str = "urn:x-kgql:default-graph";
+
+/// Quads sent per `INSERT DATA` request of a load.
+const BATCH_QUADS: usize = 2_000;
+
+/// How many times a read is tried when the engine cannot be reached.
+const READ_ATTEMPTS: u32 = 4;
+
+/// Graphs an engine keeps for itself, left out of listings and dumps.
+const SYSTEM_GRAPH_PREFIXES: [&str; 7] = [
+    "http://www.openlinksw.com/",
+    "http://localhost:8890/",
+    "http://www.w3.org/ns/ldp#",
+    "http://www.w3.org/2002/07/owl#",
+    "urn:activitystreams-owl:map",
+    "urn:core:services:sparql",
+    "virtrdf:",
+];
+
+/// How kgql authenticates to the engine.
+#[derive(Clone, Debug, Default)]
+pub enum Credentials {
+    /// No authentication.
+    #[default]
+    None,
+    /// HTTP basic authentication.
+    Basic {
+        /// The user.
+        user: String,
+        /// The password.
+        password: Secret,
+    },
+    /// HTTP digest authentication (Virtuoso's `/sparql-auth`).
+    Digest {
+        /// The user.
+        user: String,
+        /// The password.
+        password: Secret,
+    },
+    /// A bearer token.
+    Bearer(Secret),
+}
+
+/// Where the engine is and how to reach it.
+#[derive(Clone, Debug)]
+pub struct RemoteConfig {
+    /// The query endpoint.
+    pub query_url: String,
+    /// The update endpoint (often the query endpoint).
+    pub update_url: String,
+    /// Credentials sent with every request.
+    pub credentials: Credentials,
+    /// Time allowed to open a connection.
+    pub connect_timeout: Duration,
+    /// Time allowed for a write (an update or one batch of a load).
+    pub write_timeout: Duration,
+}
+
+impl RemoteConfig {
+    /// An engine answering queries and updates at `url`, without credentials.
+    pub fn new(url: &str) -> Self {
+        Self {
+            query_url: url.to_owned(),
+            update_url: url.to_owned(),
+            credentials: Credentials::None,
+            connect_timeout: Duration::from_secs(5),
+            write_timeout: Duration::from_secs(300),
+        }
+    }
+}
+
+/// A SPARQL 1.1 engine reached over HTTP.
+pub struct RemoteStore {
+    client: reqwest::Client,
+    config: RemoteConfig,
+    default_graph: NamedNode,
+    running: Arc<AtomicUsize>,
+}
+
+/// Counts a request to the engine as running while it is held.
+struct Running(Arc<AtomicUsize>);
+
+impl Running {
+    fn new(counter: &Arc<AtomicUsize>) -> Self {
+        counter.fetch_add(1, Ordering::Relaxed);
+        Self(counter.clone())
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// What a request is: reads may be retried, writes never.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Read,
+    Write,
+}
+
+impl RemoteStore {
+    /// A store on the engine `config` describes. Nothing is sent until the first request.
+    pub fn new(config: RemoteConfig) -> Result<Self, StoreError> {
+        for url in [&config.query_url, &config.update_url] {
+            let parsed = reqwest::Url::parse(url)
+                .map_err(|e| StoreError::Unavailable(format!("invalid engine URL '{url}': {e}")))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(StoreError::Unavailable(format!(
+                    "the engine URL '{url}' must be http or https"
+                )));
+            }
+        }
+        let client = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .tcp_nodelay(true)
+            .build()
+            .map_err(|e| StoreError::Unavailable(format!("HTTP client: {e}")))?;
+        Ok(Self {
+            client,
+            config,
+            default_graph: NamedNode::new_unchecked(DEFAULT_GRAPH),
+            running: Arc::new(AtomicUsize::new(0)),
+        })
+    }
+
+    /// Posts a form to `url` and returns the answer once its status says success.
+    async fn post_form(
+        &self,
+        kind: Kind,
+        url: &str,
+        form: &[(&str, &str)],
+        accept: &str,
+        deadline: Instant,
+        limit: Duration,
+    ) -> Result<reqwest::Response, StoreError> {
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let body = Bytes::from(body);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let sent = self.send(url, body.clone(), accept, deadline).await;
+            match sent {
+                Ok(response) => return check_status(response, limit).await,
+                Err(SendError::Timeout) => return Err(StoreError::Timeout(limit)),
+                Err(SendError::Unreachable(message)) => {
+                    let backoff = Duration::from_millis(100 * 4_u64.pow(attempt - 1));
+                    if kind == Kind::Write
+                        || attempt >= READ_ATTEMPTS
+                        || Instant::now() + backoff >= deadline
+                    {
+                        return Err(StoreError::Unavailable(format!(
+                            "the SPARQL engine at {} cannot be reached: {message}",
+                            redacted(url)
+                        )));
+                    }
+                    tracing::warn!(attempt, "engine unreachable, retrying: {message}");
+                    tokio::time::sleep(backoff).await;
+                }
+            }
+        }
+    }
+
+    /// One POST, with the configured credentials (answering a digest challenge if needed).
+    async fn send(
+        &self,
+        url: &str,
+        body: Bytes,
+        accept: &str,
+        deadline: Instant,
+    ) -> Result<reqwest::Response, SendError> {
+        let request = |authorization: Option<String>| {
+            let mut builder = self
+                .client
+                .request(Method::POST, url)
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(ACCEPT, accept)
+                .body(body.clone());
+            builder = match (&self.config.credentials, authorization) {
+                (_, Some(value)) => builder.header(AUTHORIZATION, value),
+                (Credentials::Basic { user, password }, None) => {
+                    builder.basic_auth(user, Some(password.expose()))
+                }
+                (Credentials::Bearer(token), None) => builder.bearer_auth(token.expose()),
+                _ => builder,
+            };
+            builder
+        };
+        let response = timed(deadline, request(None).send()).await?;
+        let Credentials::Digest { user, password } = &self.config.credentials else {
+            return Ok(response);
+        };
+        if response.status() != StatusCode::UNAUTHORIZED {
+            return Ok(response);
+        }
+        let Some(challenge) = response
+            .headers()
+            .get(WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+        else {
+            return Ok(response);
+        };
+        let mut prompt = match digest_auth::parse(challenge) {
+            Ok(prompt) => prompt,
+            Err(_) => return Ok(response),
+        };
+        let path = reqwest::Url::parse(url)
+            .map(|u| match u.query() {
+                Some(q) => format!("{}?{q}", u.path()),
+                None => u.path().to_owned(),
+            })
+            .unwrap_or_else(|_| "/".to_owned());
+        let context = digest_auth::AuthContext::new_post(
+            user.as_str(),
+            password.expose(),
+            path,
+            Some(body.as_ref()),
+        );
+        let Ok(answer) = prompt.respond(&context) else {
+            return Ok(response);
+        };
+        timed(deadline, request(Some(answer.to_header_string())).send()).await
+    }
+
+    /// Sends a query and returns the engine's answer, checked.
+    async fn send_query(
+        &self,
+        text: &str,
+        accept: &str,
+        limits: QueryLimits,
+    ) -> Result<(reqwest::Response, Instant), StoreError> {
+        let deadline = Instant::now() + limits.timeout;
+        let response = self
+            .post_form(
+                Kind::Read,
+                &self.config.query_url,
+                &[("query", text)],
+                accept,
+                deadline,
+                limits.timeout,
+            )
+            .await?;
+        if let Some(cap) = response.headers().get("x-sparql-maxrows") {
+            let cap = cap.to_str().unwrap_or("?").to_owned();
+            return Err(StoreError::Evaluation(format!(
+                "the SPARQL engine cut the answer at its row limit of {cap} rows (Virtuoso's \
+                 ResultSetMaxRows); raise the limit on the engine or ask for fewer rows"
+            )));
+        }
+        Ok((response, deadline))
+    }
+
+    /// Runs a SELECT written by kgql itself and collects its rows.
+    async fn select_all(&self, query: Query) -> Result<Vec<Vec<Option<Term>>>, StoreError> {
+        let QueryOutput::Solutions { variables, rows } =
+            self.query(query, QueryLimits::default()).await?
+        else {
+            return Err(StoreError::Evaluation("expected solutions".to_owned()));
+        };
+        tokio::task::spawn_blocking(move || {
+            rows.map(|row| {
+                let row = row?;
+                Ok(variables.iter().map(|v| row.get(v).cloned()).collect())
+            })
+            .collect::<Result<Vec<_>, StoreError>>()
+        })
+        .await
+        .map_err(|e| StoreError::Storage(format!("engine task failed: {e}")))?
+    }
+
+    /// Sends an update written as algebra.
+    async fn send_update(&self, update: &Update) -> Result<(), StoreError> {
+        let _running = Running::new(&self.running);
+        let text = update.to_string();
+        let limit = self.config.write_timeout;
+        self.post_form(
+            Kind::Write,
+            &self.config.update_url,
+            &[("update", &text)],
+            "*/*",
+            Instant::now() + limit,
+            limit,
+        )
+        .await
+        .map(drop)
+    }
+
+    /// `graph` as the engine names it: the default graph is [`DEFAULT_GRAPH`].
+    fn engine_graph(&self, graph: &GraphName) -> NamedNode {
+        match graph {
+            GraphName::NamedNode(named) => named.clone(),
+            _ => self.default_graph.clone(),
+        }
+    }
+
+    /// The update with every write to the default graph redirected to [`DEFAULT_GRAPH`], and
+    /// `CLEAR`/`DROP` of all or named graphs spelled out for kgql's own graphs (an engine's
+    /// system graphs are not kgql's to remove).
+    async fn for_engine(&self, update: Update) -> Result<Update, StoreError> {
+        let default = self.default_graph.clone();
+        let named = |g: AlgebraGraphName| match g {
+            AlgebraGraphName::NamedNode(n) => AlgebraGraphName::NamedNode(n),
+            AlgebraGraphName::DefaultGraph => AlgebraGraphName::NamedNode(default.clone()),
+        };
+        let pattern = |g: GraphNamePattern| match g {
+            GraphNamePattern::DefaultGraph => GraphNamePattern::NamedNode(default.clone()),
+            other => other,
+        };
+        let mut operations = Vec::new();
+        for operation in update.operations {
+            match operation {
+                GraphUpdateOperation::InsertData { data } => {
+                    operations.push(insert_operation(
+                        data.into_iter()
+                            .map(|q| spargebra::term::Quad {
+                                graph_name: named(q.graph_name),
+                                ..q
+                            })
+                            .collect(),
+                    ));
+                }
+                GraphUpdateOperation::DeleteData { data } => {
+                    operations.push(GraphUpdateOperation::DeleteData {
+                        data: data
+                            .into_iter()
+                            .map(|q| GroundQuad {
+                                graph_name: named(q.graph_name),
+                                ..q
+                            })
+                            .collect(),
+                    });
+                }
+                GraphUpdateOperation::DeleteInsert {
+                    delete,
+                    insert,
+                    using,
+                    pattern: where_,
+                } => operations.push(GraphUpdateOperation::DeleteInsert {
+                    delete: delete
+                        .into_iter()
+                        .map(|q| GroundQuadPattern {
+                            graph_name: pattern(q.graph_name),
+                            ..q
+                        })
+                        .collect(),
+                    insert: insert
+                        .into_iter()
+                        .map(|q| QuadPattern {
+                            graph_name: pattern(q.graph_name),
+                            ..q
+                        })
+                        .collect(),
+                    using,
+                    pattern: where_,
+                }),
+                GraphUpdateOperation::Load {
+                    silent,
+                    source,
+                    destination,
+                } => operations.push(GraphUpdateOperation::Load {
+                    silent,
+                    source,
+                    destination: named(destination),
+                }),
+                GraphUpdateOperation::Clear { silent, graph } => {
+                    // The default graph always exists for kgql, whether or not the engine
+                    // has seen the graph that stands for it.
+                    let silent = silent || !matches!(graph, GraphTarget::NamedNode(_));
+                    for graph in self.targets(graph).await? {
+                        operations.push(GraphUpdateOperation::Clear {
+                            silent,
+                            graph: GraphTarget::NamedNode(graph),
+                        });
+                    }
+                }
+                GraphUpdateOperation::Drop { silent, graph } => {
+                    let silent = silent || !matches!(graph, GraphTarget::NamedNode(_));
+                    for graph in self.targets(graph).await? {
+                        operations.push(GraphUpdateOperation::Drop {
+                            silent,
+                            graph: GraphTarget::NamedNode(graph),
+                        });
+                    }
+                }
+                create @ GraphUpdateOperation::Create { .. } => operations.push(create),
+            }
+        }
+        Ok(Update {
+            operations,
+            base_iri: update.base_iri,
+        })
+    }
+
+    /// The engine graphs a `CLEAR`/`DROP` target stands for.
+    async fn targets(&self, target: GraphTarget) -> Result<Vec<NamedNode>, StoreError> {
+        Ok(match target {
+            GraphTarget::NamedNode(graph) => vec![graph],
+            GraphTarget::DefaultGraph => vec![self.default_graph.clone()],
+            GraphTarget::NamedGraphs => self.named_graphs().await?,
+            GraphTarget::AllGraphs => {
+                let mut graphs = self.named_graphs().await?;
+                graphs.push(self.default_graph.clone());
+                graphs
+            }
+        })
+    }
+}
+
+/// Why a request did not get an answer.
+enum SendError {
+    Timeout,
+    Unreachable(String),
+}
+
+async fn timed<F>(deadline: Instant, request: F) -> Result<reqwest::Response, SendError>
+where
+    F: std::future::Future<Output = Result<reqwest::Response, reqwest::Error>>,
+{
+    match tokio::time::timeout_at(deadline, request).await {
+        Err(_) => Err(SendError::Timeout),
+        Ok(Ok(response)) => Ok(response),
+        Ok(Err(e)) if e.is_timeout() => Err(SendError::Timeout),
+        Ok(Err(e)) => Err(SendError::Unreachable(describe(&e))),
+    }
+}
+
+/// A reqwest error without the URL (which may carry credentials).
+fn describe(error: &reqwest::Error) -> String {
+    let mut message = if error.is_connect() {
+        "connection failed".to_owned()
+    } else {
+        "request failed".to_owned()
+    };
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+/// `url` without user information.
+fn redacted(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.to_string()
+        }
+        Err(_) => "(invalid URL)".to_owned(),
+    }
+}
+
+/// The response if its status is a success; otherwise the engine's complaint as an error.
+async fn check_status(
+    response: reqwest::Response,
+    limit: Duration,
+) -> Result<reqwest::Response, StoreError> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let text = response.text().await.unwrap_or_default();
+    let mut excerpt: String = text.trim().chars().take(600).collect();
+    if excerpt.is_empty() {
+        excerpt = "(no message)".to_owned();
+    }
+    Err(match status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => StoreError::Unavailable(format!(
+            "the SPARQL engine refused kgql's credentials ({status}): {excerpt}"
+        )),
+        StatusCode::REQUEST_TIMEOUT | StatusCode::GATEWAY_TIMEOUT => StoreError::Timeout(limit),
+        StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE => StoreError::Unavailable(
+            format!("the SPARQL engine is unavailable ({status}): {excerpt}"),
+        ),
+        _ => StoreError::Evaluation(format!("the SPARQL engine answered {status}: {excerpt}")),
+    })
+}
+
+/// The media type of a response, without parameters.
+fn media_type(headers: &HeaderMap) -> String {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// A response body read as it arrives, by a blocking reader: a task pulls the chunks and hands
+/// them over through a bounded channel, so a slow consumer holds back the engine's answer.
+struct BodyReader {
+    chunks: Receiver<Result<Bytes, std::io::Error>>,
+    current: Bytes,
+}
+
+impl BodyReader {
+    fn spawn(response: reqwest::Response, deadline: Instant, limit: Duration) -> Self {
+        let (sender, chunks) = sync_channel(16);
+        tokio::spawn(async move {
+            let mut stream = response.bytes_stream();
+            loop {
+                let next = match tokio::time::timeout_at(deadline, stream.next()).await {
+                    Err(_) => Some(Err(std::io::Error::other(StoreError::Timeout(limit)))),
+                    Ok(None) => None,
+                    Ok(Some(Ok(bytes))) => Some(Ok(bytes)),
+                    Ok(Some(Err(e))) => Some(Err(std::io::Error::other(StoreError::Unavailable(
+                        format!("the SPARQL engine's answer broke off: {}", describe(&e)),
+                    )))),
+                };
+                let Some(next) = next else { break };
+                let failed = next.is_err();
+                // A blocking send from the runtime would stall it: hand the wait to a thread.
+                let sender = sender.clone();
+                let delivered = tokio::task::spawn_blocking(move || sender.send(next).is_ok())
+                    .await
+                    .unwrap_or(false);
+                if !delivered || failed {
+                    break;
+                }
+            }
+        });
+        Self {
+            chunks,
+            current: Bytes::new(),
+        }
+    }
+}
+
+impl Read for BodyReader {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.chunks.recv() {
+                Ok(Ok(bytes)) => self.current = bytes,
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buffer.len().min(self.current.len());
+        buffer[..n].copy_from_slice(&self.current[..n]);
+        self.current = self.current.slice(n..);
+        Ok(n)
+    }
+}
+
+/// The store error an I/O error of a [`BodyReader`] carries.
+fn io_to_store(error: std::io::Error) -> StoreError {
+    match error.downcast::<StoreError>() {
+        Ok(inner) => inner,
+        Err(error) => StoreError::Unavailable(format!("reading the engine's answer: {error}")),
+    }
+}
+
+fn results_error(error: oxigraph::sparql::results::QueryResultsParseError) -> StoreError {
+    match error {
+        oxigraph::sparql::results::QueryResultsParseError::Io(e) => io_to_store(e),
+        other => StoreError::Evaluation(format!("the SPARQL engine's answer is invalid: {other}")),
+    }
+}
+
+fn rdf_error(error: RdfParseError) -> StoreError {
+    match error {
+        RdfParseError::Io(e) => io_to_store(e),
+        other => StoreError::Evaluation(format!("the SPARQL engine's answer is invalid: {other}")),
+    }
+}
+
+#[async_trait]
+impl Store for RemoteStore {
+    fn backend_name(&self) -> &'static str {
+        "remote"
+    }
+
+    fn running_queries(&self) -> usize {
+        self.running.load(Ordering::Relaxed)
+    }
+
+    async fn query(&self, query: Query, limits: QueryLimits) -> Result<QueryOutput, StoreError> {
+        let running = Running::new(&self.running);
+        let text = query.to_string();
+        let graph = matches!(query, Query::Construct { .. } | Query::Describe { .. });
+        let accept = if graph {
+            "application/n-triples"
+        } else {
+            "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+        };
+        let (response, deadline) = self.send_query(&text, accept, limits).await?;
+        let media = media_type(response.headers());
+        let reader = BodyReader::spawn(response, deadline, limits.timeout);
+        tokio::task::spawn_blocking(move || {
+            let _running = running;
+            if graph {
+                let format = RdfFormat::from_media_type(&media).unwrap_or(RdfFormat::NTriples);
+                let triples = RdfParser::from_format(format)
+                    .for_reader(reader)
+                    .map(|quad| quad.map(Triple::from).map_err(rdf_error));
+                return Ok(QueryOutput::Graph(Box::new(triples) as TripleIter));
+            }
+            let format = if media.contains("xml") {
+                QueryResultsFormat::Xml
+            } else {
+                QueryResultsFormat::Json
+            };
+            match QueryResultsParser::from_format(format)
+                .for_reader(reader)
+                .map_err(results_error)?
+            {
+                ReaderQueryResultsParserOutput::Boolean(value) => Ok(QueryOutput::Boolean(value)),
+                ReaderQueryResultsParserOutput::Solutions(solutions) => {
+                    let variables: Arc<[Variable]> = solutions.variables().into();
+                    let rows = solutions.map(|row| row.map_err(results_error));
+                    Ok(QueryOutput::Solutions {
+                        variables,
+                        rows: Box::new(rows) as SolutionIter,
+                    })
+                }
+            }
+        })
+        .await
+        .map_err(|e| StoreError::Storage(format!("engine task failed: {e}")))?
+    }
+
+    async fn update(&self, update: Update) -> Result<(), StoreError> {
+        let update = self.for_engine(update).await?;
+        self.send_update(&update).await
+    }
+
+    async fn load(&self, request: LoadRequest) -> Result<u64, StoreError> {
+        let LoadRequest {
+            documents,
+            target,
+            mode,
+            progress,
+            bulk: _,
+        } = request;
+        // Parse everything first, to a temporary file: bad input writes nothing.
+        let (spool, graphs, total) = tokio::task::spawn_blocking(move || spool(documents, &target))
+            .await
+            .map_err(|e| StoreError::Storage(format!("load task failed: {e}")))??;
+        let mut operations = Vec::new();
+        if mode == LoadMode::Replace {
+            for graph in &graphs {
+                operations.push(GraphUpdateOperation::Clear {
+                    silent: true,
+                    graph: GraphTarget::NamedNode(self.engine_graph(graph)),
+                });
+            }
+        }
+        let (sender, batches) = tokio::sync::mpsc::channel(2);
+        let default_graph = self.default_graph.clone();
+        let reader =
+            tokio::task::spawn_blocking(move || read_batches(spool, &default_graph, sender));
+        let mut batches = batches;
+        let mut sent = 0_u64;
+        while let Some(batch) = batches.recv().await {
+            let batch: Vec<spargebra::term::Quad> = batch?;
+            let size = batch.len() as u64;
+            operations.push(insert_operation(batch));
+            let update = Update {
+                operations: std::mem::take(&mut operations),
+                base_iri: None,
+            };
+            if let Err(error) = self.send_update(&update).await {
+                return Err(match error {
+                    StoreError::Unavailable(message) | StoreError::Evaluation(message)
+                        if sent > 0 =>
+                    {
+                        StoreError::Unavailable(format!(
+                            "the load failed after the engine had stored {sent} of {total} \
+                             quads: {message}"
+                        ))
+                    }
+                    other => other,
+                });
+            }
+            sent += size;
+            if let Some(progress) = &progress {
+                progress(sent);
+            }
+        }
+        reader
+            .await
+            .map_err(|e| StoreError::Storage(format!("load task failed: {e}")))?;
+        if !operations.is_empty() {
+            // Replacing with nothing still clears.
+            self.send_update(&Update {
+                operations,
+                base_iri: None,
+            })
+            .await?;
+        }
+        Ok(total)
+    }
+
+    async fn quads(&self, graph: Option<GraphName>) -> Result<QuadIter, StoreError> {
+        let (s, p, o, g) = (v("s"), v("p"), v("o"), v("g"));
+        let triple = GraphPattern::Bgp {
+            patterns: vec![TriplePattern {
+                subject: TermPattern::Variable(s.clone()),
+                predicate: spargebra::term::NamedNodePattern::Variable(p.clone()),
+                object: TermPattern::Variable(o.clone()),
+            }],
+        };
+        let (pattern, fixed) = match &graph {
+            Some(graph) => {
+                let name = self.engine_graph(graph);
+                (
+                    GraphPattern::Graph {
+                        name: spargebra::term::NamedNodePattern::NamedNode(name),
+                        inner: Box::new(triple),
+                    },
+                    Some(graph.clone()),
+                )
+            }
+            None => (
+                GraphPattern::Graph {
+                    name: spargebra::term::NamedNodePattern::Variable(g.clone()),
+                    inner: Box::new(triple),
+                },
+                None,
+            ),
+        };
+        let query = Query::Select {
+            dataset: None,
+            pattern: GraphPattern::Project {
+                inner: Box::new(pattern),
+                variables: vec![s.clone(), p.clone(), o.clone(), g.clone()],
+            },
+            base_iri: None,
+        };
+        let limits = QueryLimits {
+            timeout: Duration::from_secs(24 * 3600),
+        };
+        let QueryOutput::Solutions { rows, .. } = self.query(query, limits).await? else {
+            return Err(StoreError::Evaluation("expected solutions".to_owned()));
+        };
+        let default_graph = self.default_graph.clone();
+        let quads = rows.filter_map(move |row| {
+            let row = match row {
+                Ok(row) => row,
+                Err(e) => return Some(Err(e)),
+            };
+            let graph_name = match &fixed {
+                Some(graph) => graph.clone(),
+                None => match row.get("g") {
+                    Some(Term::NamedNode(g)) if is_system_graph(g.as_str()) => return None,
+                    Some(Term::NamedNode(g)) if *g == default_graph => GraphName::DefaultGraph,
+                    Some(Term::NamedNode(g)) => GraphName::NamedNode(g.clone()),
+                    _ => return None,
+                },
+            };
+            let subject: oxigraph::model::NamedOrBlankNode = match row.get("s")? {
+                Term::NamedNode(n) => n.clone().into(),
+                Term::BlankNode(b) => b.clone().into(),
+                _ => return None,
+            };
+            let Some(Term::NamedNode(predicate)) = row.get("p") else {
+                return None;
+            };
+            let object = row.get("o")?.clone();
+            Some(Ok(Quad::new(
+                subject,
+                predicate.clone(),
+                object,
+                graph_name,
+            )))
+        });
+        Ok(Box::new(quads) as QuadIter)
+    }
+
+    async fn contains_graph(&self, graph: &NamedNode) -> Result<bool, StoreError> {
+        let query = Query::Ask {
+            dataset: None,
+            pattern: GraphPattern::Graph {
+                name: spargebra::term::NamedNodePattern::NamedNode(graph.clone()),
+                inner: Box::new(any_triple()),
+            },
+            base_iri: None,
+        };
+        match self.query(query, QueryLimits::default()).await? {
+            QueryOutput::Boolean(found) => Ok(found),
+            _ => Err(StoreError::Evaluation("expected a boolean".to_owned())),
+        }
+    }
+
+    async fn named_graphs(&self) -> Result<Vec<NamedNode>, StoreError> {
+        let g = v("g");
+        let query = Query::Select {
+            dataset: None,
+            pattern: GraphPattern::Distinct {
+                inner: Box::new(GraphPattern::Project {
+                    inner: Box::new(GraphPattern::Graph {
+                        name: spargebra::term::NamedNodePattern::Variable(g.clone()),
+                        inner: Box::new(any_triple()),
+                    }),
+                    variables: vec![g],
+                }),
+            },
+            base_iri: None,
+        };
+        let mut graphs: Vec<NamedNode> = self
+            .select_all(query)
+            .await?
+            .into_iter()
+            .filter_map(|row| match row.into_iter().next().flatten() {
+                Some(Term::NamedNode(g)) => Some(g),
+                _ => None,
+            })
+            .filter(|g| *g != self.default_graph && !is_system_graph(g.as_str()))
+            .collect();
+        graphs.sort();
+        Ok(graphs)
+    }
+
+    async fn clear_graph(&self, graph: GraphName, drop: bool) -> Result<(), StoreError> {
+        let target = GraphTarget::NamedNode(self.engine_graph(&graph));
+        let operation = if drop && graph.is_named_node() {
+            GraphUpdateOperation::Drop {
+                silent: true,
+                graph: target,
+            }
+        } else {
+            GraphUpdateOperation::Clear {
+                silent: true,
+                graph: target,
+            }
+        };
+        self.send_update(&Update {
+            operations: vec![operation],
+            base_iri: None,
+        })
+        .await
+    }
+
+    async fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.size().await?.quads == 0)
+    }
+
+    async fn size(&self) -> Result<StoreSize, StoreError> {
+        let (g, n) = (v("g"), v("n"));
+        let query = Query::Select {
+            dataset: None,
+            pattern: GraphPattern::Group {
+                inner: Box::new(GraphPattern::Graph {
+                    name: spargebra::term::NamedNodePattern::Variable(g.clone()),
+                    inner: Box::new(any_triple()),
+                }),
+                variables: vec![g],
+                aggregates: vec![(
+                    n,
+                    spargebra::algebra::AggregateExpression::CountSolutions { distinct: false },
+                )],
+            },
+            base_iri: None,
+        };
+        let mut quads = 0;
+        for row in self.select_all(query).await? {
+            let mut row = row.into_iter();
+            let (graph, count) = (row.next().flatten(), row.next().flatten());
+            if let Some(Term::NamedNode(graph)) = &graph {
+                if is_system_graph(graph.as_str()) {
+                    continue;
+                }
+            }
+            if let Some(Term::Literal(count)) = count {
+                quads += count.value().parse::<u64>().unwrap_or(0);
+            }
+        }
+        Ok(StoreSize { quads })
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        let query = Query::Ask {
+            dataset: None,
+            pattern: GraphPattern::Bgp {
+                patterns: Vec::new(),
+            },
+            base_iri: None,
+        };
+        let limits = QueryLimits {
+            timeout: Duration::from_secs(5),
+        };
+        self.query(query, limits).await.map(drop)
+    }
+}
+
+fn v(name: &str) -> Variable {
+    Variable::new_unchecked(name)
+}
+
+fn any_triple() -> GraphPattern {
+    GraphPattern::Bgp {
+        patterns: vec![TriplePattern {
+            subject: TermPattern::Variable(v("s")),
+            predicate: spargebra::term::NamedNodePattern::Variable(v("p")),
+            object: TermPattern::Variable(v("o")),
+        }],
+    }
+}
+
+fn is_system_graph(iri: &str) -> bool {
+    SYSTEM_GRAPH_PREFIXES.iter().any(|p| iri.starts_with(p))
+}
+
+/// Parses every document into a temporary N-Quads file (with the target graph applied); returns
+/// it with the graphs written to and the number of quads.
+fn spool(
+    documents: Vec<Document>,
+    target: &LoadTarget,
+) -> Result<(std::fs::File, Vec<GraphName>, u64), StoreError> {
+    let file = tempfile_file()?;
+    let mut writer =
+        RdfSerializer::from_format(RdfFormat::NQuads).for_writer(BufWriter::new(file.try_clone()?));
+    let mut graphs: Vec<GraphName> = Vec::new();
+    if let LoadTarget::Graph(graph) = target {
+        graphs.push(graph.clone());
+    }
+    let mut count = 0_u64;
+    for document in documents {
+        let Document {
+            input,
+            format,
+            base_iri,
+            name,
+        } = document;
+        let format_name = format.name();
+        let mut parser = RdfParser::from_format(format).rename_blank_nodes();
+        if let Some(base_iri) = base_iri {
+            parser = parser
+                .with_base_iri(base_iri)
+                .map_err(|e| StoreError::Evaluation(format!("invalid base IRI: {e}")))?;
+        }
+        if let LoadTarget::Dataset {
+            default_graph: Some(graph),
+        } = target
+        {
+            parser = parser.with_default_graph(graph.clone());
+        }
+        for quad in parser.for_reader(input) {
+            let mut quad = quad.map_err(|e| parse_error(e, format_name, &name))?;
+            if let LoadTarget::Graph(graph) = target {
+                quad.graph_name = graph.clone();
+            } else if !graphs.contains(&quad.graph_name) {
+                graphs.push(quad.graph_name.clone());
+            }
+            writer.serialize_quad(&quad)?;
+            count += 1;
+        }
+    }
+    writer
+        .finish()?
+        .into_inner()
+        .map_err(|e| StoreError::Io(e.into_error()))?
+        .flush()?;
+    Ok((file, graphs, count))
+}
+
+/// An anonymous temporary file (removed by the system when closed).
+fn tempfile_file() -> Result<std::fs::File, StoreError> {
+    let dir = std::env::temp_dir();
+    for attempt in 0..16_u32 {
+        let path = dir.join(format!(
+            "kgql-load-{}-{}-{attempt}.nq",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
+        ));
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => {
+                std::fs::remove_file(&path)?;
+                return Ok(file);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(StoreError::Storage(
+        "cannot create a temporary file for the load".to_owned(),
+    ))
+}
+
+/// Reads the spooled quads back in batches; a batch is cut only after a quad without blank
+/// nodes, so that a blank node's statements, which parsers give one after the other, stay in
+/// one `INSERT DATA` (where its label means one node).
+fn read_batches(
+    mut file: std::fs::File,
+    default_graph: &NamedNode,
+    sender: tokio::sync::mpsc::Sender<Result<Vec<spargebra::term::Quad>, StoreError>>,
+) {
+    use std::io::Seek;
+    let send = |batch| sender.blocking_send(batch).is_ok();
+    if let Err(e) = file.seek(std::io::SeekFrom::Start(0)) {
+        send(Err(e.into()));
+        return;
+    }
+    let reader = BufReader::new(file);
+    let mut batch = Vec::with_capacity(BATCH_QUADS);
+    let lines = reader.lines();
+    let parser = RdfParser::from_format(RdfFormat::NQuads);
+    let mut text = String::new();
+    for line in lines {
+        let line = match line {
+            Ok(line) => line,
+            Err(e) => {
+                send(Err(e.into()));
+                return;
+            }
+        };
+        text.clear();
+        text.push_str(&line);
+        let quad = match parser.clone().for_slice(text.as_bytes()).next() {
+            Some(Ok(quad)) => quad,
+            Some(Err(e)) => {
+                send(Err(StoreError::Storage(format!(
+                    "reading the spooled load: {e}"
+                ))));
+                return;
+            }
+            None => continue,
+        };
+        let blank = quad.subject.is_blank_node() || quad.object.is_blank_node();
+        batch.push(to_algebra(quad, default_graph));
+        if batch.len() >= BATCH_QUADS && !blank && !send(Ok(std::mem::take(&mut batch))) {
+            return;
+        }
+    }
+    if !batch.is_empty() {
+        send(Ok(batch));
+    }
+}
+
+/// The operation that inserts `quads`: `INSERT DATA`, or, when they have blank nodes,
+/// `INSERT { ... } WHERE {}`, which means the same (fresh blank nodes, one per label) and which
+/// engines that refuse blank nodes in `INSERT DATA` (Virtuoso) accept.
+fn insert_operation(quads: Vec<spargebra::term::Quad>) -> GraphUpdateOperation {
+    let blank = quads
+        .iter()
+        .any(|q| q.subject.is_blank_node() || q.object.is_blank_node());
+    if !blank {
+        return GraphUpdateOperation::InsertData { data: quads };
+    }
+    GraphUpdateOperation::DeleteInsert {
+        delete: Vec::new(),
+        insert: quads
+            .into_iter()
+            .map(|q| QuadPattern {
+                subject: q.subject.into(),
+                predicate: spargebra::term::NamedNodePattern::NamedNode(q.predicate),
+                object: q.object.into(),
+                graph_name: match q.graph_name {
+                    AlgebraGraphName::NamedNode(n) => GraphNamePattern::NamedNode(n),
+                    AlgebraGraphName::DefaultGraph => GraphNamePattern::DefaultGraph,
+                },
+            })
+            .collect(),
+        using: None,
+        pattern: Box::new(GraphPattern::Bgp {
+            patterns: Vec::new(),
+        }),
+    }
+}
+
+/// A quad of the data model as a quad of `INSERT DATA`.
+fn to_algebra(quad: Quad, default_graph: &NamedNode) -> spargebra::term::Quad {
+    spargebra::term::Quad {
+        subject: quad.subject,
+        predicate: quad.predicate,
+        object: quad.object,
+        graph_name: match quad.graph_name {
+            GraphName::NamedNode(n) => AlgebraGraphName::NamedNode(n),
+            _ => AlgebraGraphName::NamedNode(default_graph.clone()),
+        },
+    }
+}

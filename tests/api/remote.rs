@@ -1,0 +1,208 @@
+//! Faults of a remote engine: stopped, slow, or stopped during a load. These tests run on the
+//! remote backends only (`KGQL_TEST_BACKEND=virtuoso` or `oxigraph`), and say so when skipped.
+
+use crate::helpers::{backend, spawn_app_with, Backend, Options, TestApp, TOKEN};
+use kgql::config::{Secret, SettingsLayer};
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+fn remote() -> bool {
+    if backend() == Backend::Embedded {
+        println!("skipped: runs with KGQL_TEST_BACKEND=virtuoso or oxigraph");
+        return false;
+    }
+    true
+}
+
+fn ask(app: &TestApp) -> reqwest::blocking::Response {
+    app.get("/sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D")
+        .header("accept", "application/sparql-results+json")
+        .send()
+        .expect("kgql answers")
+}
+
+#[test]
+fn an_unreachable_engine_is_a_503_until_it_comes_back() {
+    if !remote() {
+        return;
+    }
+    let mut app = spawn_app_with(Options {
+        layer: SettingsLayer {
+            query_timeout_secs: Some(5.0),
+            ..SettingsLayer::default()
+        },
+        ..Options::default()
+    });
+    assert_eq!(ask(&app).status(), 200);
+    assert_eq!(app.get("/readyz").send().unwrap().status(), 200);
+
+    app.engine.stop();
+    let response = ask(&app);
+    assert_eq!(response.status(), 503);
+    let message = response.text().unwrap();
+    assert!(message.contains("cannot be reached"), "{message}");
+    assert_eq!(app.get("/readyz").send().unwrap().status(), 503);
+    // A write is refused, not reported done.
+    let write = app
+        .post("/sparql")
+        .bearer_auth(TOKEN)
+        .header("content-type", "application/sparql-update")
+        .body("INSERT DATA { GRAPH <urn:g:lost> { <urn:a> <urn:b> <urn:c> } }")
+        .send()
+        .unwrap();
+    assert_eq!(write.status(), 503);
+    let graphql = app
+        .post("/graphql")
+        .json(&serde_json::json!({ "query": "{ organizations(first: 1) { totalCount } }" }))
+        .send()
+        .unwrap();
+    let body: serde_json::Value = graphql.json().unwrap();
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("unavailable") || m.contains("cannot be reached")),
+        "{body}"
+    );
+
+    // Back without restarting kgql.
+    app.engine.resume();
+    let started = Instant::now();
+    while ask(&app).status() != 200 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "kgql did not recover"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(app.get("/readyz").send().unwrap().status(), 200);
+    assert_eq!(
+        app.count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:g:lost> { ?s ?p ?o } }"),
+        0,
+        "the refused write must not have happened"
+    );
+}
+
+#[test]
+fn credentials_stay_out_of_error_messages() {
+    if !remote() {
+        return;
+    }
+    let password = "s3cret-Pa55word";
+    let mut app = spawn_app_with(Options {
+        seed: false,
+        layer: SettingsLayer {
+            store_user: Some("kgql".to_owned()),
+            store_password: Some(Secret::new(password)),
+            store_auth: Some(kgql::config::StoreAuth::Digest),
+            query_timeout_secs: Some(3.0),
+            ..SettingsLayer::default()
+        },
+        ..Options::default()
+    });
+    app.engine.stop();
+    for response in [ask(&app), app.get("/readyz").send().unwrap()] {
+        let status = response.status();
+        let text = response.text().unwrap();
+        assert_eq!(status, 503, "{text}");
+        assert!(!text.contains(password), "the password leaked: {text}");
+    }
+}
+
+#[test]
+fn a_slow_engine_hits_the_time_limit_cleanly() {
+    if !remote() {
+        return;
+    }
+    let app = spawn_app_with(Options {
+        layer: SettingsLayer {
+            query_timeout_secs: Some(1.0),
+            ..SettingsLayer::default()
+        },
+        ..Options::default()
+    });
+    // A product of every statement with itself, three times: far longer than a second.
+    let started = Instant::now();
+    let response = app
+        .post("/sparql")
+        .header("content-type", "application/sparql-query")
+        .header("accept", "application/sparql-results+json")
+        .body("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+        .send()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let status = response.status();
+    let text = response.text().unwrap();
+    assert_eq!(status, 503, "{text}");
+    assert!(text.contains("cancelled"), "{text}");
+    assert!(
+        elapsed < Duration::from_secs(10),
+        "answered after {elapsed:?}"
+    );
+    // The server still answers.
+    assert_eq!(ask(&app).status(), 200);
+}
+
+#[test]
+fn a_load_cut_off_by_the_engine_reports_failure() {
+    if !remote() {
+        return;
+    }
+    let mut app = spawn_app_with(Options {
+        seed: false,
+        ..Options::default()
+    });
+    // Enough data for many batches.
+    let data = app.dir.path().join("big.nq");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&data).unwrap());
+    for i in 0..400_000 {
+        writeln!(
+            file,
+            "<urn:kgql:test:s{i}> <urn:kgql:test:p> \"value {i}\" <urn:kgql:test:g> ."
+        )
+        .unwrap();
+    }
+    file.flush().unwrap();
+    drop(file);
+    let store = app.store_args();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kgql"))
+        .args(&store)
+        .args(["load", "--no-validate"])
+        .arg(&data)
+        .env_remove("KGQL_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Stop the engine once the load has started writing.
+    let started = Instant::now();
+    loop {
+        let graphs =
+            app.count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:kgql:test:g> { ?s ?p ?o } }");
+        if graphs > 0 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the load never started writing"
+        );
+        if child.try_wait().unwrap().is_some() {
+            let output = child.wait_with_output().unwrap();
+            panic!(
+                "the load ended before the engine was stopped: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    app.engine.stop();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "a load cut off midway must fail: {stderr}"
+    );
+    assert!(
+        stderr.contains("the load failed after the engine had stored"),
+        "{stderr}"
+    );
+}
