@@ -2,7 +2,7 @@
 
 use super::model::{Model, Scalar, Shape, Source, Target};
 use super::plan::{encode_cursor, Child, ConnectionPlan, FieldPlan, Selection};
-use super::translate::{chain_var, cut, level_query, var, ListJob, ListSource};
+use super::translate::{chain_var, cut, level_query, var, Dialect, ListJob, ListSource};
 use crate::sparql;
 use crate::store::{QueryLimits, SharedStore, StoreError};
 use async_graphql::Value;
@@ -107,6 +107,9 @@ pub async fn run(
     connection: Option<&ConnectionPlan>,
     node: &Selection,
 ) -> Result<Arc<Page>, ExecuteError> {
+    let dialect = Dialect {
+        lateral: store.supports_lateral().await,
+    };
     let root = Arc::new(OnceLock::new());
     let mut level = vec![Pending {
         source,
@@ -124,7 +127,7 @@ pub async fn run(
             })
             .collect();
         let class_of = |name: &str| model.types.get(name).and_then(|t| t.class.clone());
-        let query = level_query(&jobs, &class_of);
+        let query = level_query(&jobs, &class_of, dialect);
         stats.record(&query);
         let rows = sparql::select(store, query, limits).await?;
         let mut next: BTreeMap<u32, Pending<'_>> = BTreeMap::new();

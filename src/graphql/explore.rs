@@ -49,7 +49,7 @@ fn v(name: &str) -> Variable {
 }
 
 /// The links of the frontier nodes, in both directions.
-fn hop_query(frontier: &[NamedNode]) -> Query {
+fn hop_query(frontier: &[NamedNode], on: bool) -> Query {
     let (f, s, p, o, label) = (v("f"), v("s"), v("p"), v("o"), v("label"));
     let triple = |subject: &Variable, object: &Variable| GraphPattern::Bgp {
         patterns: vec![TriplePattern {
@@ -80,19 +80,14 @@ fn hop_query(frontier: &[NamedNode]) -> Query {
     };
     // Lateral: the links of each frontier node are read from its index entries, not matched
     // against every statement of the store.
-    let links = GraphPattern::Lateral {
-        left: Box::new(GraphPattern::Values {
-            variables: vec![f.clone()],
-            bindings: frontier
-                .iter()
-                .map(|n| vec![Some(GroundTerm::NamedNode(n.clone()))])
-                .collect(),
-        }),
-        right: Box::new(GraphPattern::Union {
+    let links = lateral(
+        on,
+        values(&f, frontier),
+        GraphPattern::Union {
             left: Box::new(outgoing),
             right: Box::new(incoming),
-        }),
-    };
+        },
+    );
     let links = GraphPattern::Filter {
         expr: Expression::Not(Box::new(Expression::Equal(
             Box::new(Expression::Variable(p.clone())),
@@ -145,7 +140,14 @@ fn values(variable: &Variable, nodes: &[NamedNode]) -> GraphPattern {
     }
 }
 
-fn lateral(left: GraphPattern, right: GraphPattern) -> GraphPattern {
+/// `right` per solution of `left` where the engine has LATERAL; a join elsewhere.
+fn lateral(on: bool, left: GraphPattern, right: GraphPattern) -> GraphPattern {
+    if !on {
+        return GraphPattern::Join {
+            left: Box::new(left),
+            right: Box::new(right),
+        };
+    }
     GraphPattern::Lateral {
         left: Box::new(left),
         right: Box::new(right),
@@ -219,7 +221,7 @@ fn with_label(pattern: GraphPattern, p: &Variable, label: &Variable) -> GraphPat
 /// The links that join a node of `near` to a node of `far` directly (`?s1 ?p1 ?o1`) or
 /// through one middle node (`?s1 ?p1 ?o1` and `?s2 ?p2 ?o2`, when `through` is set): only the
 /// links on such connections, where a hop from both sides would read every link of both.
-fn meet_query(near: &[NamedNode], far: &[NamedNode], through: bool) -> Query {
+fn meet_query(near: &[NamedNode], far: &[NamedNode], through: bool, on: bool) -> Query {
     let (x, y, m) = (v("x"), v("y"), v("m"));
     let first = [v("s1"), v("p1"), v("o1")];
     let second = [v("s2"), v("p2"), v("o2")];
@@ -227,6 +229,7 @@ fn meet_query(near: &[NamedNode], far: &[NamedNode], through: bool) -> Query {
     let direct = GraphPattern::Join {
         left: Box::new(values(&y, far)),
         right: Box::new(lateral(
+            on,
             values(&x, near),
             with_label(either_way(&x, &y, &first), &first[1], &l1),
         )),
@@ -235,10 +238,12 @@ fn meet_query(near: &[NamedNode], far: &[NamedNode], through: bool) -> Query {
     if through {
         let two = GraphPattern::Join {
             left: Box::new(lateral(
+                on,
                 values(&x, near),
                 with_label(either_way(&x, &m, &first), &first[1], &l1),
             )),
             right: Box::new(lateral(
+                on,
                 values(&y, far),
                 with_label(either_way(&y, &m, &second), &second[1], &l2),
             )),
@@ -273,7 +278,7 @@ async fn meet(
     far: &[NamedNode],
     through: bool,
 ) -> Result<BTreeSet<Link>, StoreError> {
-    let query = meet_query(near, far, through);
+    let query = meet_query(near, far, through, store.supports_lateral().await);
     stats.record(&query);
     let rows = sparql::select(store, query, limits).await?;
     let mut links = BTreeMap::new();
@@ -314,7 +319,7 @@ async fn hop(
     if frontier.is_empty() {
         return Ok(Vec::new());
     }
-    let query = hop_query(frontier);
+    let query = hop_query(frontier, store.supports_lateral().await);
     stats.record(&query);
     let rows = sparql::select(store, query, limits).await?;
     let mut links = Vec::new();

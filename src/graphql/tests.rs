@@ -4,7 +4,7 @@
 
 use super::model::{Model, RootKind};
 use super::plan::{variable_reader, ConnectionPlan, PlanLimits, Planner, Selection};
-use super::translate::{level_query, ListJob, ListSource};
+use super::translate::{level_query, Dialect, ListJob, ListSource};
 use super::{vocabulary, SCHEMA_SDL};
 use crate::ontology::PREFIXES;
 use async_graphql::parser::types::{DocumentOperations, Selection as Item};
@@ -75,7 +75,7 @@ fn compile(model: &Model, request: &str) -> String {
             node: &selection,
         }];
         while !level.is_empty() {
-            texts.push(level_query(&level, &class_of).to_string());
+            texts.push(level_query(&level, &class_of, Dialect::default()).to_string());
             let mut next = Vec::new();
             for job in &level {
                 collect_connections(job.node, model, &mut next);

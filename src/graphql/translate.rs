@@ -89,10 +89,25 @@ pub fn chain_var(depth: usize) -> Variable {
     }
 }
 
+/// What the target engine understands, beyond SPARQL 1.1.
+#[derive(Clone, Copy, Debug)]
+pub struct Dialect {
+    /// `LATERAL` (SEP-0006): pages' fields are read per node, nested pages cut per parent.
+    /// Without it, fields are joined and each parent's page is a sub-query of its own.
+    pub lateral: bool,
+}
+
+impl Default for Dialect {
+    fn default() -> Self {
+        Self { lateral: true }
+    }
+}
+
 /// Builds patterns with fresh variable names.
 struct Builder {
     fresh: usize,
     max_depth: usize,
+    dialect: Dialect,
 }
 
 impl Builder {
@@ -151,7 +166,10 @@ fn join(left: GraphPattern, right: GraphPattern) -> GraphPattern {
 /// `right` evaluated once per solution of `left`, with its bindings substituted: how the fields
 /// of a page are read for the nodes of that page only (a join would read them for every node of
 /// the store and match afterwards).
-fn for_each(left: GraphPattern, right: GraphPattern) -> GraphPattern {
+fn for_each(dialect: Dialect, left: GraphPattern, right: GraphPattern) -> GraphPattern {
+    if !dialect.lateral {
+        return join(left, right);
+    }
     GraphPattern::Lateral {
         left: Box::new(left),
         right: Box::new(right),
@@ -435,7 +453,7 @@ fn branches(
                 let mut inner = Vec::new();
                 branches(builder, child, depth + 1, class_of, &mut inner);
                 if !inner.is_empty() {
-                    out.push(for_each(reach, union(inner)));
+                    out.push(for_each(builder.dialect, reach, union(inner)));
                 }
             }
             Child::Connection(_) => {} // Read by the next level.
@@ -733,16 +751,45 @@ fn page_pattern(
     job: &ListJob<'_>,
     class_of: &dyn Fn(&str) -> Option<NamedNode>,
 ) -> GraphPattern {
-    let node = v(var::NODE);
-    let nested = matches!(job.source, ListSource::Nested { .. });
     if matches!(job.source, ListSource::Search { .. }) {
         return search_pattern(builder, job);
     }
     let Some(connection) = job.connection else {
         return list_pattern(builder, job, class_of);
     };
+    match &job.source {
+        // The page of every parent, cut by one sub-query evaluated per parent.
+        ListSource::Nested { parents, .. } if builder.dialect.lateral => GraphPattern::Lateral {
+            left: Box::new(parent_values(parents)),
+            right: Box::new(one_page(builder, index, job, connection, class_of, None)),
+        },
+        // Without LATERAL, a sub-query per parent, each with its own parent.
+        ListSource::Nested { parents, .. } => union(
+            parents
+                .iter()
+                .map(|parent| one_page(builder, index, job, connection, class_of, Some(parent)))
+                .collect(),
+        ),
+        _ => one_page(builder, index, job, connection, class_of, None),
+    }
+}
+
+/// One page of list `index` (of the given parent's list only, if `parent` is given).
+fn one_page(
+    builder: &mut Builder,
+    index: usize,
+    job: &ListJob<'_>,
+    connection: &ConnectionPlan,
+    class_of: &dyn Fn(&str) -> Option<NamedNode>,
+    parent: Option<&NamedNode>,
+) -> GraphPattern {
+    let node = v(var::NODE);
+    let nested = matches!(job.source, ListSource::Nested { .. });
     let the_cut = cut(&connection.list.window);
     let mut pattern = list_pattern(builder, job, class_of);
+    if let Some(parent) = parent {
+        pattern = join(parent_values(std::slice::from_ref(parent)), pattern);
+    }
     let mut aggregates = Vec::new();
     for (k, key) in connection.list.order.iter().enumerate() {
         if key.field.is_none() {
@@ -781,7 +828,7 @@ fn page_pattern(
         variables: group_by,
         aggregates,
     };
-    let page = GraphPattern::Slice {
+    GraphPattern::Slice {
         inner: Box::new(GraphPattern::Project {
             inner: Box::new(GraphPattern::OrderBy {
                 inner: Box::new(grouped),
@@ -793,13 +840,6 @@ fn page_pattern(
         length: the_cut
             .limit
             .map(|l| usize::try_from(l).unwrap_or(usize::MAX)),
-    };
-    match &job.source {
-        ListSource::Nested { parents, .. } => GraphPattern::Lateral {
-            left: Box::new(parent_values(parents)),
-            right: Box::new(page),
-        },
-        _ => page,
     }
 }
 
@@ -842,10 +882,15 @@ fn total_pattern(
 /// The query of one level: every list of `jobs`, their pages and their nodes' fields.
 ///
 /// `class_of` gives the class of a mapped type (`None` for interfaces).
-pub fn level_query(jobs: &[ListJob<'_>], class_of: &dyn Fn(&str) -> Option<NamedNode>) -> Query {
+pub fn level_query(
+    jobs: &[ListJob<'_>],
+    class_of: &dyn Fn(&str) -> Option<NamedNode>,
+    dialect: Dialect,
+) -> Query {
     let mut builder = Builder {
         fresh: 0,
         max_depth: 0,
+        dialect,
     };
     let mut parts = Vec::new();
     let mut order = vec![
@@ -868,7 +913,7 @@ pub fn level_query(jobs: &[ListJob<'_>], class_of: &dyn Fn(&str) -> Option<Named
             expression: int(0),
         }];
         branches(&mut builder, job.node, 0, class_of, &mut fields);
-        parts.push(conn(for_each(page, union(fields))));
+        parts.push(conn(for_each(builder.dialect, page, union(fields))));
         if let Some(connection) = job.connection {
             if connection.total {
                 parts.push(conn(total_pattern(&mut builder, job, class_of)));

@@ -186,6 +186,12 @@ pub trait Store: Send + Sync + 'static {
         0
     }
 
+    /// Whether the engine evaluates `LATERAL` (SEP-0006). Query writers that use it to read
+    /// per-row data fall back to plain joins where it is missing.
+    async fn supports_lateral(&self) -> bool {
+        true
+    }
+
     /// Evaluates a query.
     async fn query(&self, query: Query, limits: QueryLimits) -> Result<QueryOutput, StoreError>;
 
