@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing kgql needs beyond a Rust toolchain, if it is missing:
-# libclang (RocksDB's bindings are generated at build time), raptor2-utils (rapper, an independent
+# libclang (RocksDB's bindings are generated at build time), OpenSSL's headers and pkg-config
+# (HTTPS to a remote SPARQL engine), raptor2-utils (rapper, an independent
 # RDF parser the tests check exports with), Python's rdflib and pyshacl (an independent SHACL
 # validator) and the npm packages of the GraphQL-over-HTTP audit in tests/graphql-http (installed
 # from its package-lock.json). Safe to run again: it does nothing when everything is there.
@@ -11,6 +12,7 @@ command -v rapper >/dev/null 2>&1 || missing+=(raptor2-utils)
 if ! ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 && ! ls /usr/lib/x86_64-linux-gnu/libclang*.so* >/dev/null 2>&1; then
   missing+=(libclang-dev)
 fi
+pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev pkg-config)
 if ((${#missing[@]})); then
   sudo=""
   [[ $(id -u) -eq 0 ]] || sudo="sudo"
