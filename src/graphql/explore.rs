@@ -141,11 +141,24 @@ fn values(variable: &Variable, nodes: &[NamedNode]) -> GraphPattern {
 }
 
 /// `right` per solution of `left` where the engine has LATERAL; a join elsewhere.
+/// Without it, the join goes into each branch of a union (`A ⋈ (B ∪ C) = (A ⋈ B) ∪ (A ⋈ C)`):
+/// each branch then starts from the given nodes, and Virtuoso's compiler, which fails on the
+/// join of a union of filtered branches, accepts it.
 fn lateral(on: bool, left: GraphPattern, right: GraphPattern) -> GraphPattern {
     if !on {
-        return GraphPattern::Join {
-            left: Box::new(left),
-            right: Box::new(right),
+        return match right {
+            GraphPattern::Union { left: a, right: b } => GraphPattern::Union {
+                left: Box::new(lateral(false, left.clone(), *a)),
+                right: Box::new(lateral(false, left, *b)),
+            },
+            GraphPattern::Filter { expr, inner } => GraphPattern::Filter {
+                expr,
+                inner: Box::new(lateral(false, left, *inner)),
+            },
+            right => GraphPattern::Join {
+                left: Box::new(left),
+                right: Box::new(right),
+            },
         };
     }
     GraphPattern::Lateral {

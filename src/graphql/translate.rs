@@ -436,9 +436,10 @@ fn branches(
                 if let Some(class) = class_of(&child.declared) {
                     reach = join(reach, class_pattern(&object, &class));
                 }
-                // The related node is the value; the row keeps only the chain above it.
-                let mut visible: Vec<Variable> = (0..=depth).map(chain_var).collect();
-                visible.extend([v(var::VALUE), v(var::KEY)]);
+                // The related node is the value; the row keeps only its subject (the chain
+                // above comes from the enclosing pattern: a sub-query projecting variables it
+                // does not bind would join on unbound values, which Virtuoso matches to none).
+                let visible = vec![subject.clone(), v(var::VALUE), v(var::KEY)];
                 out.push(GraphPattern::Project {
                     inner: Box::new(keyed(
                         GraphPattern::Extend {

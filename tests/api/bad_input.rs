@@ -210,14 +210,20 @@ fn a_query_past_the_timeout_is_cancelled_with_503() {
         ..Options::default()
     });
     let started = std::time::Instant::now();
-    // Every node reachable from every node, both ways, joined with itself, then counted.
+    // Every node reachable from every node, both ways, joined with itself, then counted: work
+    // Oxigraph does in memory, between reads of the store. Remote engines get a product of
+    // every statement with itself, three times (Virtuoso refuses paths open at both ends).
+    let query = match crate::helpers::backend() {
+        crate::helpers::Backend::Embedded => {
+            "SELECT (COUNT(*) AS ?n) WHERE { \
+             ?a (!<urn:x>|^!<urn:x>)* ?b . ?b (!<urn:x>|^!<urn:x>)* ?c }"
+        }
+        _ => "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    };
     let response = app
         .post("/sparql")
         .header("content-type", "application/sparql-query")
-        .body(
-            "SELECT (COUNT(*) AS ?n) WHERE { \
-             ?a (!<urn:x>|^!<urn:x>)* ?b . ?b (!<urn:x>|^!<urn:x>)* ?c }",
-        )
+        .body(query)
         .send()
         .unwrap();
     assert_eq!(response.status(), 503);
