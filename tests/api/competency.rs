@@ -4,7 +4,7 @@
 //! `.graphql` is sent to `/graphql`, and every value of the `.tsv` must be among the leaf values
 //! of the answer.
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{backend, spawn_app, Backend, TestApp};
 use oxigraph::model::Term;
 use oxigraph::sparql::results::{
     QueryResultsFormat, QueryResultsParser, ReaderQueryResultsParserOutput,
@@ -49,6 +49,43 @@ fn parse_tsv(tsv: &[u8]) -> Answer {
     }
 }
 
+/// Questions whose stored data the engine changes, and how: they are asked, and must fail
+/// (a question that starts passing is reported, so the list stays true).
+fn engine_limitation(question: &Path) -> Option<&'static str> {
+    let name = question.file_stem()?.to_str()?;
+    match (backend(), name) {
+        (Backend::Virtuoso, "22-wuzhen-summit") => {
+            Some("Virtuoso stores \"P1Y\"^^xsd:duration as \"12\" (months)")
+        }
+        _ => None,
+    }
+}
+
+/// `failures` without those of engine limitations (printed instead), plus a failure for every
+/// listed question that passed.
+fn without_limitations(failures: Vec<(PathBuf, String)>, asked: &[PathBuf]) -> Vec<String> {
+    let mut kept = Vec::new();
+    for question in asked {
+        if let Some(reason) = engine_limitation(question) {
+            if failures.iter().all(|(q, _)| q != question) {
+                kept.push(format!(
+                    "{}: passes: no longer an engine limitation ({reason})",
+                    question.display()
+                ));
+            } else {
+                println!("{}: engine limitation: {reason}", question.display());
+            }
+        }
+    }
+    kept.extend(
+        failures
+            .into_iter()
+            .filter(|(q, _)| engine_limitation(q).is_none())
+            .map(|(_, f)| f),
+    );
+    kept
+}
+
 #[test]
 fn every_competency_question_gets_its_expected_answer() {
     let questions = competency_files("rq");
@@ -68,21 +105,28 @@ fn every_competency_question_gets_its_expected_answer() {
         let status = response.status();
         let body = response.bytes().unwrap();
         if status != 200 {
-            failures.push(format!(
-                "{}: HTTP {status}: {}",
-                question.display(),
-                String::from_utf8_lossy(&body)
+            failures.push((
+                question.clone(),
+                format!(
+                    "{}: HTTP {status}: {}",
+                    question.display(),
+                    String::from_utf8_lossy(&body)
+                ),
             ));
             continue;
         }
         let actual = parse_tsv(&body);
         if actual != expected {
-            failures.push(format!(
-                "{}:\n  expected {expected:?}\n  got      {actual:?}",
-                question.display()
+            failures.push((
+                question.clone(),
+                format!(
+                    "{}:\n  expected {expected:?}\n  got      {actual:?}",
+                    question.display()
+                ),
             ));
         }
     }
+    let failures = without_limitations(failures, &questions);
     println!(
         "competency questions: {} passed, {} failed",
         questions.len() - failures.len(),
@@ -249,7 +293,7 @@ fn every_competency_question_is_answered_through_graphql() {
         }
         let (status, body) = post_graphql(&app, &query);
         if status != 200 || body.get("errors").is_some() || !body["data"].is_object() {
-            failures.push(format!("{name}: HTTP {status}: {body}"));
+            failures.push((file.clone(), format!("{name}: HTTP {status}: {body}")));
             failed.insert(file.clone());
             continue;
         }
@@ -265,18 +309,24 @@ fn every_competency_question_is_answered_through_graphql() {
             .map(|(variable, value)| format!("?{variable} = {value:?}"))
             .collect();
         if !missing.is_empty() {
-            failures.push(format!(
-                "{name}: not in the answer: {}\n  answer: {data}",
-                missing.into_iter().collect::<Vec<_>>().join(", ")
+            failures.push((
+                file.clone(),
+                format!(
+                    "{name}: not in the answer: {}\n  answer: {data}",
+                    missing.into_iter().collect::<Vec<_>>().join(", ")
+                ),
             ));
             failed.insert(file.clone());
         }
         for (pointer, value) in &checks.expect {
             let actual = data.pointer(pointer);
             if actual != Some(value) {
-                failures.push(format!(
-                    "{name}: at {pointer} expected {value}, got {}",
-                    actual.map_or("nothing".to_owned(), Value::to_string)
+                failures.push((
+                    file.clone(),
+                    format!(
+                        "{name}: at {pointer} expected {value}, got {}",
+                        actual.map_or("nothing".to_owned(), Value::to_string)
+                    ),
                 ));
                 failed.insert(file.clone());
             }
@@ -288,5 +338,6 @@ fn every_competency_question_is_answered_through_graphql() {
         failed.len(),
         NOT_ANSWERED_THROUGH_GRAPHQL.len()
     );
+    let failures = without_limitations(failures, &answers);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
