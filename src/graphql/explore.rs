@@ -8,6 +8,7 @@ use crate::sparql;
 use crate::store::{QueryLimits, SharedStore, StoreError};
 use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{Literal, NamedNode, Term};
+use oxigraph::sparql::QuerySolution;
 use spargebra::algebra::{Expression, Function, GraphPattern};
 use spargebra::term::{GroundTerm, NamedNodePattern, TermPattern, TriplePattern, Variable};
 use spargebra::Query;
@@ -48,86 +49,46 @@ fn v(name: &str) -> Variable {
     Variable::new_unchecked(name)
 }
 
-/// The links of the frontier nodes, in both directions.
+/// The links of the frontier nodes, in both directions, each with the frontier node it leaves
+/// from (`?f`) and its property's English label.
 fn hop_query(frontier: &[NamedNode], on: bool) -> Query {
-    let (f, s, p, o, label) = (v("f"), v("s"), v("p"), v("o"), v("label"));
-    let triple = |subject: &Variable, object: &Variable| GraphPattern::Bgp {
-        patterns: vec![TriplePattern {
-            subject: TermPattern::Variable(subject.clone()),
-            predicate: NamedNodePattern::Variable(p.clone()),
-            object: TermPattern::Variable(object.clone()),
-        }],
-    };
-    let is_iri = |x: &Variable| {
-        Expression::FunctionCall(Function::IsIri, vec![Expression::Variable(x.clone())])
-    };
-    // { ?f ?p ?o BIND(?f AS ?s) FILTER(isIRI(?o)) } UNION { ?s ?p ?f BIND(?f AS ?o) FILTER(isIRI(?s)) }
-    let outgoing = GraphPattern::Filter {
-        expr: is_iri(&o),
-        inner: Box::new(GraphPattern::Extend {
-            inner: Box::new(triple(&f, &o)),
-            variable: s.clone(),
-            expression: Expression::Variable(f.clone()),
-        }),
-    };
-    let incoming = GraphPattern::Filter {
-        expr: is_iri(&s),
-        inner: Box::new(GraphPattern::Extend {
-            inner: Box::new(triple(&s, &f)),
-            variable: o.clone(),
-            expression: Expression::Variable(f.clone()),
-        }),
-    };
+    let (f, other, label) = (v("f"), v("n"), v("label"));
+    let link = [v("s"), v("p"), v("o")];
     // Lateral: the links of each frontier node are read from its index entries, not matched
     // against every statement of the store.
     let links = lateral(
         on,
         values(&f, frontier),
-        GraphPattern::Union {
-            left: Box::new(outgoing),
-            right: Box::new(incoming),
-        },
+        with_label(either_way(&f, &other, &link), &link[1], &label),
     );
-    let links = GraphPattern::Filter {
-        expr: Expression::Not(Box::new(Expression::Equal(
-            Box::new(Expression::Variable(p.clone())),
-            Box::new(Expression::NamedNode(rdf::TYPE.into_owned())),
-        ))),
-        inner: Box::new(links),
-    };
-    let labelled = GraphPattern::LeftJoin {
-        left: Box::new(links),
-        right: Box::new(GraphPattern::Filter {
-            expr: Expression::FunctionCall(
-                Function::LangMatches,
-                vec![
-                    Expression::FunctionCall(
-                        Function::Lang,
-                        vec![Expression::Variable(label.clone())],
-                    ),
-                    Expression::Literal(Literal::new_simple_literal("en")),
-                ],
-            ),
-            inner: Box::new(GraphPattern::Bgp {
-                patterns: vec![TriplePattern {
-                    subject: TermPattern::Variable(p.clone()),
-                    predicate: NamedNodePattern::NamedNode(rdfs::LABEL.into_owned()),
-                    object: TermPattern::Variable(label.clone()),
-                }],
-            }),
-        }),
-        expression: None,
-    };
+    let [s, p, o] = link;
     Query::Select {
         dataset: None,
         pattern: GraphPattern::Distinct {
             inner: Box::new(GraphPattern::Project {
-                inner: Box::new(labelled),
+                inner: Box::new(links),
                 variables: vec![f, s, p, o, label],
             }),
         },
         base_iri: None,
     }
+}
+
+/// The link a row holds in the given variables (subject, property, object, property label).
+fn link_in(row: &QuerySolution, [s, p, o, l]: [&str; 4]) -> Option<Link> {
+    let named = |name: &str| match row.get(name) {
+        Some(Term::NamedNode(n)) => Some(n.clone()),
+        _ => None,
+    };
+    Some(Link {
+        source: named(s)?,
+        predicate: named(p)?,
+        target: named(o)?,
+        label: match row.get(l) {
+            Some(Term::Literal(l)) => Some(l.value().to_owned()),
+            _ => None,
+        },
+    })
 }
 
 fn values(variable: &Variable, nodes: &[NamedNode]) -> GraphPattern {
@@ -141,9 +102,10 @@ fn values(variable: &Variable, nodes: &[NamedNode]) -> GraphPattern {
 }
 
 /// `right` per solution of `left` where the engine has LATERAL; a join elsewhere.
-/// Without it, the join goes into each branch of a union (`A ⋈ (B ∪ C) = (A ⋈ B) ∪ (A ⋈ C)`):
-/// each branch then starts from the given nodes, and Virtuoso's compiler, which fails on the
-/// join of a union of filtered branches, accepts it.
+/// Without it, the join goes into each branch of a union (`A ⋈ (B ∪ C) = (A ⋈ B) ∪ (A ⋈ C)`),
+/// under filters and into the required side of an optional: each branch then starts from the
+/// given nodes, and Virtuoso, whose compiler fails on (or drops the filters of) the join of a
+/// union of filtered branches, evaluates it.
 fn lateral(on: bool, left: GraphPattern, right: GraphPattern) -> GraphPattern {
     if !on {
         return match right {
@@ -154,6 +116,16 @@ fn lateral(on: bool, left: GraphPattern, right: GraphPattern) -> GraphPattern {
             GraphPattern::Filter { expr, inner } => GraphPattern::Filter {
                 expr,
                 inner: Box::new(lateral(false, left, *inner)),
+            },
+            // The optional part (a property's label) shares no variable with `left`.
+            GraphPattern::LeftJoin {
+                left: required,
+                right: optional,
+                expression,
+            } => GraphPattern::LeftJoin {
+                left: Box::new(lateral(false, left, *required)),
+                right: optional,
+                expression,
             },
             right => GraphPattern::Join {
                 left: Box::new(left),
@@ -295,31 +267,21 @@ async fn meet(
     stats.record(&query);
     let rows = sparql::select(store, query, limits).await?;
     let mut links = BTreeMap::new();
-    for row in rows {
-        let named = |name: &str| match row.get(name) {
-            Some(Term::NamedNode(n)) => Some(n.clone()),
-            _ => None,
-        };
-        for [s, p, o, l] in [["s1", "p1", "o1", "l1"], ["s2", "p2", "o2", "l2"]] {
-            if let (Some(source), Some(predicate), Some(target)) = (named(s), named(p), named(o)) {
-                let label = match row.get(l) {
-                    Some(Term::Literal(l)) => Some(l.value().to_owned()),
-                    _ => None,
-                };
+    for row in &rows {
+        for variables in [["s1", "p1", "o1", "l1"], ["s2", "p2", "o2", "l2"]] {
+            if let Some(link) = link_in(row, variables) {
                 // One label per link: several English labels would repeat it.
-                links.entry((source, predicate, target)).or_insert(label);
+                links
+                    .entry((
+                        link.source.clone(),
+                        link.predicate.clone(),
+                        link.target.clone(),
+                    ))
+                    .or_insert(link);
             }
         }
     }
-    Ok(links
-        .into_iter()
-        .map(|((source, predicate, target), label)| Link {
-            source,
-            predicate,
-            target,
-            label,
-        })
-        .collect())
+    Ok(links.into_values().collect())
 }
 
 /// One hop from `frontier`: the links found, keyed by the frontier node they leave from.
@@ -336,29 +298,14 @@ async fn hop(
     stats.record(&query);
     let rows = sparql::select(store, query, limits).await?;
     let mut links = Vec::new();
-    for row in rows {
-        let named = |name: &str| match row.get(name) {
-            Some(Term::NamedNode(n)) => Some(n.clone()),
-            _ => None,
+    for row in &rows {
+        let from = match row.get("f") {
+            Some(Term::NamedNode(n)) => n.clone(),
+            _ => continue,
         };
-        let (Some(from), Some(source), Some(predicate), Some(target)) =
-            (named("f"), named("s"), named("p"), named("o"))
-        else {
-            continue;
-        };
-        let label = match row.get("label") {
-            Some(Term::Literal(l)) => Some(l.value().to_owned()),
-            _ => None,
-        };
-        links.push((
-            from,
-            Link {
-                source,
-                predicate,
-                target,
-                label,
-            },
-        ));
+        if let Some(link) = link_in(row, ["s", "p", "o", "label"]) {
+            links.push((from, link));
+        }
     }
     // One label per link: several English labels would repeat a link.
     links.sort();

@@ -4,12 +4,11 @@
 //! [`tokio::task::spawn_blocking`]; the store handle is cheap to clone and shared by all threads.
 
 use super::{
-    Document, LoadMode, LoadRequest, LoadTarget, QuadIter, QueryLimits, QueryOutput, Store,
-    StoreError, StoreSize, TextLocation,
+    parse_error, LoadMode, LoadRequest, LoadTarget, QuadIter, QueryLimits, QueryOutput, Store,
+    StoreError, StoreSize,
 };
 use async_trait::async_trait;
-use oxigraph::io::{RdfParseError, RdfParser};
-use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad, Triple};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Triple};
 use oxigraph::sparql::{
     CancellationToken, QueryEvaluationError, QueryResults, QuerySolution, SparqlEvaluator,
     UpdateEvaluationError, Variable,
@@ -339,42 +338,7 @@ fn load(store: &oxigraph::store::Store, request: LoadRequest) -> Result<u64, Sto
     let mut count = 0_u64;
     let mut quads = documents
         .into_iter()
-        .map(|document| -> Result<_, StoreError> {
-            let Document {
-                input,
-                format,
-                base_iri,
-                name,
-            } = document;
-            let format_name = format.name();
-            let mut parser = RdfParser::from_format(format).rename_blank_nodes();
-            if let Some(base_iri) = base_iri {
-                parser = parser
-                    .with_base_iri(base_iri)
-                    .map_err(|e| StoreError::Evaluation(format!("invalid base IRI: {e}")))?;
-            }
-            match &target {
-                LoadTarget::Dataset {
-                    default_graph: Some(graph),
-                } => parser = parser.with_default_graph(graph.clone()),
-                LoadTarget::Dataset {
-                    default_graph: None,
-                } => {}
-                // Every triple goes to the target graph, whatever graph the data names.
-                LoadTarget::Graph(_) => {}
-            }
-            let forced_graph = match &target {
-                LoadTarget::Graph(graph) => Some(graph.clone()),
-                LoadTarget::Dataset { .. } => None,
-            };
-            Ok(parser.for_reader(input).map(move |result| {
-                let mut quad = result.map_err(|e| parse_error(e, format_name, &name))?;
-                if let Some(graph) = &forced_graph {
-                    quad.graph_name = graph.clone();
-                }
-                Ok::<Quad, StoreError>(quad)
-            }))
-        })
+        .map(|document| super::read_document(document, &target))
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .flatten()
@@ -419,26 +383,6 @@ fn load(store: &oxigraph::store::Store, request: LoadRequest) -> Result<u64, Sto
         progress(count);
     }
     Ok(count)
-}
-
-/// A parse error of loaded data as a store error, with its location.
-pub(super) fn parse_error(
-    error: RdfParseError,
-    format: &'static str,
-    document: &str,
-) -> StoreError {
-    match error {
-        RdfParseError::Io(e) => StoreError::Io(e),
-        RdfParseError::Syntax(e) => StoreError::Syntax {
-            format,
-            document: document.to_owned(),
-            location: e.location().map(|range| TextLocation {
-                line: range.start.line + 1,
-                column: range.start.column + 1,
-            }),
-            message: e.to_string(),
-        },
-    }
 }
 
 fn evaluation_error(error: QueryEvaluationError, timeout: Duration) -> StoreError {

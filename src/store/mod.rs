@@ -13,7 +13,7 @@ pub mod embedded;
 pub mod remote;
 
 use async_trait::async_trait;
-use oxigraph::io::RdfFormat;
+use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
 use oxigraph::model::{GraphName, NamedNode, Quad, Triple};
 use oxigraph::sparql::{QuerySolution, Variable};
 use spargebra::{Query, Update};
@@ -225,3 +225,63 @@ pub trait Store: Send + Sync + 'static {
 
 /// A shared handle to the configured store.
 pub type SharedStore = Arc<dyn Store>;
+
+/// The quads of one document, parsed as they are read, with `target` applied: the graph the
+/// document's triples go to, or one graph for everything. Blank nodes are renamed, so that two
+/// documents never share one by accident.
+pub(crate) fn read_document(
+    document: Document,
+    target: &LoadTarget,
+) -> Result<impl Iterator<Item = Result<Quad, StoreError>>, StoreError> {
+    let Document {
+        input,
+        format,
+        base_iri,
+        name,
+    } = document;
+    let format_name = format.name();
+    let mut parser = RdfParser::from_format(format).rename_blank_nodes();
+    if let Some(base_iri) = base_iri {
+        parser = parser
+            .with_base_iri(base_iri)
+            .map_err(|e| StoreError::Evaluation(format!("invalid base IRI: {e}")))?;
+    }
+    if let LoadTarget::Dataset {
+        default_graph: Some(graph),
+    } = target
+    {
+        parser = parser.with_default_graph(graph.clone());
+    }
+    // Every triple goes to the target graph, whatever graph the data names.
+    let forced_graph = match target {
+        LoadTarget::Graph(graph) => Some(graph.clone()),
+        LoadTarget::Dataset { .. } => None,
+    };
+    Ok(parser.for_reader(input).map(move |result| {
+        let mut quad = result.map_err(|e| parse_error(e, format_name, &name))?;
+        if let Some(graph) = &forced_graph {
+            quad.graph_name = graph.clone();
+        }
+        Ok(quad)
+    }))
+}
+
+/// A parse error of loaded data as a store error, with its location.
+pub(crate) fn parse_error(
+    error: RdfParseError,
+    format: &'static str,
+    document: &str,
+) -> StoreError {
+    match error {
+        RdfParseError::Io(e) => StoreError::Io(e),
+        RdfParseError::Syntax(e) => StoreError::Syntax {
+            format,
+            document: document.to_owned(),
+            location: e.location().map(|range| TextLocation {
+                line: range.start.line + 1,
+                column: range.start.column + 1,
+            }),
+            message: e.to_string(),
+        },
+    }
+}

@@ -20,10 +20,9 @@
 //!   engine, and a failure midway reports how many quads the engine had confirmed.
 //! - Credentials (basic, digest or bearer) are held as [`Secret`]s and never logged.
 
-use super::embedded::parse_error;
 use super::{
-    Document, LoadMode, LoadRequest, LoadTarget, QuadIter, QueryLimits, QueryOutput, SolutionIter,
-    Store, StoreError, StoreSize, TripleIter,
+    read_document, Document, LoadMode, LoadRequest, LoadTarget, QuadIter, QueryLimits, QueryOutput,
+    SolutionIter, Store, StoreError, StoreSize, TripleIter,
 };
 use crate::config::Secret;
 use async_trait::async_trait;
@@ -43,9 +42,8 @@ use spargebra::term::{
     TermPattern, TriplePattern,
 };
 use spargebra::{GraphUpdateOperation, Query, Update};
-use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -707,34 +705,29 @@ fn media_type(headers: &HeaderMap) -> String {
 }
 
 /// A response body read as it arrives, by a blocking reader: a task pulls the chunks and hands
-/// them over through a bounded channel, so a slow consumer holds back the engine's answer.
+/// them over through a bounded channel, so a slow consumer holds back the engine's answer. Read
+/// it outside the runtime (in `spawn_blocking`), as every answer of the store is.
 struct BodyReader {
-    chunks: Receiver<Result<Bytes, std::io::Error>>,
+    chunks: tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>,
     current: Bytes,
 }
 
 impl BodyReader {
     fn spawn(response: reqwest::Response, deadline: Instant, limit: Duration) -> Self {
-        let (sender, chunks) = sync_channel(16);
+        let (sender, chunks) = tokio::sync::mpsc::channel(16);
         tokio::spawn(async move {
             let mut stream = response.bytes_stream();
             loop {
                 let next = match tokio::time::timeout_at(deadline, stream.next()).await {
-                    Err(_) => Some(Err(std::io::Error::other(StoreError::Timeout(limit)))),
-                    Ok(None) => None,
-                    Ok(Some(Ok(bytes))) => Some(Ok(bytes)),
-                    Ok(Some(Err(e))) => Some(Err(std::io::Error::other(StoreError::Unavailable(
+                    Err(_) => Err(std::io::Error::other(StoreError::Timeout(limit))),
+                    Ok(None) => break,
+                    Ok(Some(Ok(bytes))) => Ok(bytes),
+                    Ok(Some(Err(e))) => Err(std::io::Error::other(StoreError::Unavailable(
                         format!("the SPARQL engine's answer broke off: {}", describe(&e)),
-                    )))),
+                    ))),
                 };
-                let Some(next) = next else { break };
                 let failed = next.is_err();
-                // A blocking send from the runtime would stall it: hand the wait to a thread.
-                let sender = sender.clone();
-                let delivered = tokio::task::spawn_blocking(move || sender.send(next).is_ok())
-                    .await
-                    .unwrap_or(false);
-                if !delivered || failed {
+                if sender.send(next).await.is_err() || failed {
                     break;
                 }
             }
@@ -749,10 +742,10 @@ impl BodyReader {
 impl Read for BodyReader {
     fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
         while self.current.is_empty() {
-            match self.chunks.recv() {
-                Ok(Ok(bytes)) => self.current = bytes,
-                Ok(Err(e)) => return Err(e),
-                Err(_) => return Ok(0),
+            match self.chunks.blocking_recv() {
+                Some(Ok(bytes)) => self.current = bytes,
+                Some(Err(e)) => return Err(e),
+                None => return Ok(0),
             }
         }
         let n = buffer.len().min(self.current.len());
@@ -894,47 +887,22 @@ impl Store for RemoteStore {
     }
 
     async fn query(&self, query: Query, limits: QueryLimits) -> Result<QueryOutput, StoreError> {
-        let query = match query {
-            Query::Select {
-                dataset: None,
-                pattern,
-                base_iri,
-            } => Query::Select {
-                dataset: self.dataset(&pattern).await?,
-                pattern,
-                base_iri,
-            },
-            Query::Construct {
-                template,
-                dataset: None,
-                pattern,
-                base_iri,
-            } => Query::Construct {
-                template,
-                dataset: self.dataset(&pattern).await?,
-                pattern,
-                base_iri,
-            },
-            Query::Describe {
-                dataset: None,
-                pattern,
-                base_iri,
-            } => Query::Describe {
-                dataset: self.dataset(&pattern).await?,
-                pattern,
-                base_iri,
-            },
-            Query::Ask {
-                dataset: None,
-                pattern,
-                base_iri,
-            } => Query::Ask {
-                dataset: self.dataset(&pattern).await?,
-                pattern,
-                base_iri,
-            },
-            other => other,
-        };
+        let mut query = query;
+        let (Query::Select {
+            dataset, pattern, ..
+        }
+        | Query::Construct {
+            dataset, pattern, ..
+        }
+        | Query::Describe {
+            dataset, pattern, ..
+        }
+        | Query::Ask {
+            dataset, pattern, ..
+        }) = &mut query;
+        if dataset.is_none() {
+            *dataset = self.dataset(pattern).await?;
+        }
         self.run_query(query, limits).await
     }
 
@@ -979,17 +947,13 @@ impl Store for RemoteStore {
                 base_iri: None,
             };
             if let Err(error) = self.send_update(&update).await {
-                return Err(match error {
-                    StoreError::Unavailable(message) | StoreError::Evaluation(message)
-                        if sent > 0 =>
-                    {
-                        StoreError::Unavailable(format!(
-                            "the load failed after the engine had stored {sent} of {total} \
-                             quads: {message}"
-                        ))
-                    }
-                    other => other,
-                });
+                if sent == 0 {
+                    return Err(error);
+                }
+                return Err(StoreError::Unavailable(format!(
+                    "the load failed after the engine had stored {sent} of {total} quads: \
+                     {error}"
+                )));
             }
             sent += size;
             if let Some(progress) = &progress {
@@ -1312,43 +1276,26 @@ fn spool(
     documents: Vec<Document>,
     target: &LoadTarget,
 ) -> Result<(std::fs::File, Vec<GraphName>, u64), StoreError> {
-    let file = tempfile_file()?;
+    // Anonymous: the system removes it when it is closed.
+    let file = tempfile::tempfile()?;
     let mut writer =
         RdfSerializer::from_format(RdfFormat::NQuads).for_writer(BufWriter::new(file.try_clone()?));
     let mut graphs: Vec<GraphName> = Vec::new();
-    if let LoadTarget::Graph(graph) = target {
-        graphs.push(graph.clone());
-    }
     let mut count = 0_u64;
     for document in documents {
-        let Document {
-            input,
-            format,
-            base_iri,
-            name,
-        } = document;
-        let format_name = format.name();
-        let mut parser = RdfParser::from_format(format).rename_blank_nodes();
-        if let Some(base_iri) = base_iri {
-            parser = parser
-                .with_base_iri(base_iri)
-                .map_err(|e| StoreError::Evaluation(format!("invalid base IRI: {e}")))?;
-        }
-        if let LoadTarget::Dataset {
-            default_graph: Some(graph),
-        } = target
-        {
-            parser = parser.with_default_graph(graph.clone());
-        }
-        for quad in parser.for_reader(input) {
-            let mut quad = quad.map_err(|e| parse_error(e, format_name, &name))?;
-            if let LoadTarget::Graph(graph) = target {
-                quad.graph_name = graph.clone();
-            } else if !graphs.contains(&quad.graph_name) {
+        for quad in read_document(document, target)? {
+            let quad = quad?;
+            if !graphs.contains(&quad.graph_name) {
                 graphs.push(quad.graph_name.clone());
             }
             writer.serialize_quad(&quad)?;
             count += 1;
+        }
+    }
+    if let LoadTarget::Graph(graph) = target {
+        // Replacing a graph with nothing still clears it.
+        if graphs.is_empty() {
+            graphs.push(graph.clone());
         }
     }
     writer
@@ -1357,37 +1304,6 @@ fn spool(
         .map_err(|e| StoreError::Io(e.into_error()))?
         .flush()?;
     Ok((file, graphs, count))
-}
-
-/// An anonymous temporary file (removed by the system when closed).
-fn tempfile_file() -> Result<std::fs::File, StoreError> {
-    let dir = std::env::temp_dir();
-    for attempt in 0..16_u32 {
-        let path = dir.join(format!(
-            "kgql-load-{}-{}-{attempt}.nq",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0)
-        ));
-        match std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(file) => {
-                std::fs::remove_file(&path)?;
-                return Ok(file);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(StoreError::Storage(
-        "cannot create a temporary file for the load".to_owned(),
-    ))
 }
 
 /// Reads the spooled quads back in batches; a batch is cut only after a quad without blank
@@ -1404,30 +1320,16 @@ fn read_batches(
         send(Err(e.into()));
         return;
     }
-    let reader = BufReader::new(file);
     let mut batch = Vec::with_capacity(BATCH_QUADS);
-    let lines = reader.lines();
-    let parser = RdfParser::from_format(RdfFormat::NQuads);
-    let mut text = String::new();
-    for line in lines {
-        let line = match line {
-            Ok(line) => line,
+    for quad in RdfParser::from_format(RdfFormat::NQuads).for_reader(BufReader::new(file)) {
+        let quad = match quad {
+            Ok(quad) => quad,
             Err(e) => {
-                send(Err(e.into()));
-                return;
-            }
-        };
-        text.clear();
-        text.push_str(&line);
-        let quad = match parser.clone().for_slice(text.as_bytes()).next() {
-            Some(Ok(quad)) => quad,
-            Some(Err(e)) => {
                 send(Err(StoreError::Storage(format!(
                     "reading the spooled load: {e}"
                 ))));
                 return;
             }
-            None => continue,
         };
         let blank = quad.subject.is_blank_node() || quad.object.is_blank_node();
         batch.push(to_algebra(quad, default_graph));

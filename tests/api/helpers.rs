@@ -251,11 +251,6 @@ pub fn spawn_app_with(options: Options) -> TestApp {
 }
 
 impl TestApp {
-    /// The command-line options that point `kgql` at this server's store.
-    pub fn store_args(&self) -> Vec<String> {
-        self.store.clone()
-    }
-
     /// A GET of `path`.
     pub fn get(&self, path: &str) -> reqwest::blocking::RequestBuilder {
         self.client.get(format!("{}{path}", self.url))

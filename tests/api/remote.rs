@@ -163,9 +163,8 @@ fn a_load_cut_off_by_the_engine_reports_failure() {
     }
     file.flush().unwrap();
     drop(file);
-    let store = app.store_args();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kgql"))
-        .args(&store)
+        .args(&app.store)
         .args(["load", "--no-validate"])
         .arg(&data)
         .env_remove("KGQL_CONFIG")
