@@ -13,6 +13,10 @@
 //! percentile latency, the ratio of the medians (GraphQL / SPARQL: the cost of the GraphQL
 //! layer) and how many SPARQL queries each GraphQL request sent.
 //!
+//! Where Virtuoso is installed (`scripts/virtuoso.sh install`), the same run repeats the
+//! workload on a private Virtuoso instance as kgql's store (the remote backend, over HTTP) and
+//! reports both backends side by side; where it is not, it says so and skips that part.
+//!
 //! # Running
 //!
 //! ```sh
@@ -30,6 +34,7 @@ use kgql::graphql::GraphqlApi;
 use kgql::store::{QueryLimits, QueryOutput, SharedStore};
 use std::path::Path;
 use std::process::ExitCode;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// One request of the workload.
@@ -126,6 +131,8 @@ const WORKLOAD: [Case; 6] = [
 /// Markers around the generated section of BENCHMARKS.md.
 const START: &str = "<!-- graphql-vs-sparql:start -->";
 const END: &str = "<!-- graphql-vs-sparql:end -->";
+const BACKENDS_START: &str = "<!-- backends:start -->";
+const BACKENDS_END: &str = "<!-- backends:end -->";
 
 fn main() -> ExitCode {
     let timed = std::env::args().any(|arg| arg == "--bench");
@@ -143,53 +150,207 @@ fn main() -> ExitCode {
     }
 }
 
+/// A store with the seed graph and the GraphQL API over it.
+struct Backend {
+    name: &'static str,
+    store: SharedStore,
+    api: GraphqlApi,
+    limits: QueryLimits,
+}
+
+impl Backend {
+    /// Opens the store at `location` (a directory or an engine's SPARQL URL) and seeds it.
+    async fn open(name: &'static str, location: String) -> Result<Self, String> {
+        let layer = SettingsLayer {
+            store: Some(location),
+            ..SettingsLayer::default()
+        };
+        let settings = Settings::resolve(layer).map_err(|e| e.to_string())?;
+        let store = kgql::cli::open_store(&settings).map_err(|e| e.to_string())?;
+        kgql::ontology::load_if_empty(&store, &settings.base_iri)
+            .await
+            .map_err(|e| format!("{name}: {e}"))?;
+        let api = GraphqlApi::new(store.clone(), &settings).map_err(|e| e.to_string())?;
+        let limits = QueryLimits {
+            timeout: settings.query_timeout,
+        };
+        Ok(Self {
+            name,
+            store,
+            api,
+            limits,
+        })
+    }
+}
+
+/// The latencies of one request on one backend, sorted.
+struct Measured {
+    queries: u64,
+    /// The leaf values of the GraphQL answer.
+    items: usize,
+    graphql: Vec<Duration>,
+    sparql: Vec<Duration>,
+}
+
+/// A private Virtuoso instance (`scripts/virtuoso.sh`), stopped when dropped.
+struct Virtuoso {
+    home: std::path::PathBuf,
+    http: u16,
+    sql: u16,
+}
+
+impl Virtuoso {
+    /// Starts one in `dir`, or says why it cannot.
+    fn start(dir: &Path) -> Result<Self, String> {
+        let installed = Command::new("sh")
+            .args(["-c", "command -v virtuoso-t"])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !installed {
+            return Err("virtuoso-t is not installed (scripts/virtuoso.sh install)".into());
+        }
+        let free_port = || {
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map(|a| a.port())
+                .map_err(|e| e.to_string())
+        };
+        let engine = Self {
+            home: dir.join("virtuoso"),
+            http: free_port()?,
+            sql: free_port()?,
+        };
+        let status = Command::new(script())
+            .arg("start")
+            .arg(&engine.home)
+            .args([engine.http.to_string(), engine.sql.to_string()])
+            .stdout(Stdio::null())
+            .status()
+            .map_err(|e| e.to_string())?;
+        if !status.success() {
+            return Err("scripts/virtuoso.sh start failed".into());
+        }
+        Ok(engine)
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/sparql", self.http)
+    }
+}
+
+impl Drop for Virtuoso {
+    fn drop(&mut self) {
+        let _ = Command::new(script())
+            .arg("stop")
+            .arg(&self.home)
+            .arg(self.sql.to_string())
+            .status();
+    }
+}
+
+fn script() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/virtuoso.sh")
+}
+
 async fn run(timed: bool) -> Result<(), String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let layer = SettingsLayer {
-        store: Some(dir.path().join("store").display().to_string()),
-        ..SettingsLayer::default()
-    };
-    let settings = Settings::resolve(layer).map_err(|e| e.to_string())?;
-    let store = kgql::cli::open_store(&settings).map_err(|e| e.to_string())?;
-    kgql::ontology::load_if_empty(&store, &settings.base_iri)
-        .await
-        .map_err(|e| e.to_string())?;
-    let api = GraphqlApi::new(store.clone(), &settings).map_err(|e| e.to_string())?;
-    let limits = QueryLimits {
-        timeout: settings.query_timeout,
-    };
     let iterations: usize = std::env::var("KGQL_BENCH_ITERATIONS")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(300);
+    let embedded =
+        Backend::open("embedded", dir.path().join("store").display().to_string()).await?;
+    let local = measure(&embedded, timed, iterations).await?;
+    // The same workload on a Virtuoso engine, where one can be started.
+    let virtuoso = match Virtuoso::start(dir.path()) {
+        Ok(engine) => {
+            let backend = Backend::open("Virtuoso", engine.url()).await?;
+            let measured = measure(&backend, timed, iterations).await?;
+            // Both backends give the same answers.
+            for ((case, l), r) in WORKLOAD.iter().zip(&local).zip(&measured) {
+                if l.items != r.items {
+                    return Err(format!(
+                        "{}: GraphQL gave {} values on the embedded store, {} on Virtuoso",
+                        case.name, l.items, r.items
+                    ));
+                }
+            }
+            Some((engine, measured))
+        }
+        Err(reason) => {
+            println!("the Virtuoso backend is skipped: {reason}");
+            None
+        }
+    };
+    if !timed {
+        return Ok(());
+    }
+    let table = ratio_table(&local);
+    println!("{table}");
+    let side_by_side = virtuoso
+        .as_ref()
+        .map(|(_, remote)| backend_table(&local, remote));
+    if let Some(side_by_side) = &side_by_side {
+        println!("{side_by_side}");
+    }
+    if std::env::var_os("KGQL_BENCH_WRITE").is_some() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
+        let section = format!(
+            "## GraphQL against hand-written SPARQL\n\n`cargo bench --bench graphql_vs_sparql`: the seed graph in an on-disk store; each request executed in process by the GraphQL API and, alternately, the hand-written SPARQL query that returns the same data evaluated by the store, {iterations} times each after a warm-up. Latencies in milliseconds; the ratio is GraphQL's median over SPARQL's (the target is at most 1.2).\n\n{table}"
+        );
+        write_section(&path, START, END, &section)?;
+        if let Some(side_by_side) = side_by_side {
+            let section = format!(
+                "## The embedded store and Virtuoso, side by side\n\nThe same run of `cargo bench --bench graphql_vs_sparql` repeats the workload on a private Virtuoso 7 instance on loopback (`scripts/virtuoso.sh`; kgql started with `--store http://127.0.0.1:PORT/sparql`, the seed loaded through kgql), {iterations} times each after a warm-up. Medians in milliseconds. On Virtuoso every SPARQL query is an HTTP request to the engine, and kgql sends the queries an engine without LATERAL needs.\n\n{side_by_side}"
+            );
+            write_section(&path, BACKENDS_START, BACKENDS_END, &section)?;
+        }
+    }
+    drop(virtuoso);
+    Ok(())
+}
+
+/// Checks that both sides of each request answer within the query budget; when `timed`, times
+/// them alternately.
+async fn measure(
+    backend: &Backend,
+    timed: bool,
+    iterations: usize,
+) -> Result<Vec<Measured>, String> {
     let mut rows = Vec::new();
     for case in &WORKLOAD {
-        // Both sides answer, and GraphQL stays within its query budget.
-        let (queries, items) = graphql_once(&api, case).await?;
-        let solutions = sparql_once(&store, case, limits).await?;
+        let (queries, items) = graphql_once(&backend.api, case).await?;
+        let solutions = sparql_once(&backend.store, case, backend.limits).await?;
         if items == 0 || solutions == 0 {
             return Err(format!(
-                "{}: GraphQL gave {items} values, SPARQL {solutions} rows: both must answer",
-                case.name
+                "{} on {}: GraphQL gave {items} values, SPARQL {solutions} rows: both must answer",
+                case.name, backend.name
             ));
         }
         if queries > case.budget {
             return Err(format!(
-                "{}: GraphQL sent {queries} SPARQL queries, more than its budget of {}",
-                case.name, case.budget
+                "{} on {}: GraphQL sent {queries} SPARQL queries, more than its budget of {}",
+                case.name, backend.name, case.budget
             ));
         }
         if !timed {
             println!(
-                "{}: GraphQL ({queries} queries) and SPARQL both answer",
-                case.name
+                "{} on {}: GraphQL ({queries} queries) and SPARQL both answer",
+                case.name, backend.name
             );
+            rows.push(Measured {
+                queries,
+                items,
+                graphql: Vec::new(),
+                sparql: Vec::new(),
+            });
             continue;
         }
         let warm_up = iterations / 10 + 1;
         for _ in 0..warm_up {
-            graphql_once(&api, case).await?;
-            sparql_once(&store, case, limits).await?;
+            graphql_once(&backend.api, case).await?;
+            sparql_once(&backend.store, case, backend.limits).await?;
         }
         let (mut graphql, mut sparql) = (Vec::new(), Vec::new());
         for i in 0..iterations {
@@ -197,46 +358,68 @@ async fn run(timed: bool) -> Result<(), String> {
             for side in if i % 2 == 0 { [0, 1] } else { [1, 0] } {
                 let start = Instant::now();
                 if side == 0 {
-                    graphql_once(&api, case).await?;
+                    graphql_once(&backend.api, case).await?;
                     graphql.push(start.elapsed());
                 } else {
-                    sparql_once(&store, case, limits).await?;
+                    sparql_once(&backend.store, case, backend.limits).await?;
                     sparql.push(start.elapsed());
                 }
             }
         }
         graphql.sort();
         sparql.sort();
-        rows.push((case, queries, graphql, sparql));
+        rows.push(Measured {
+            queries,
+            items,
+            graphql,
+            sparql,
+        });
     }
-    if !timed {
-        return Ok(());
-    }
+    Ok(rows)
+}
+
+/// GraphQL against SPARQL on one backend.
+fn ratio_table(rows: &[Measured]) -> String {
     let mut table = String::from(
         "| request | SPARQL queries | GraphQL median | GraphQL p99 | SPARQL median | SPARQL p99 | ratio of medians |\n|---|---:|---:|---:|---:|---:|---:|\n",
     );
-    for (case, queries, graphql, sparql) in &rows {
-        let ratio = median(graphql).as_secs_f64() / median(sparql).as_secs_f64();
+    for (case, row) in WORKLOAD.iter().zip(rows) {
+        let ratio = median(&row.graphql).as_secs_f64() / median(&row.sparql).as_secs_f64();
         table.push_str(&format!(
-            "| {} | {queries} | {} | {} | {} | {} | {ratio:.2} |\n",
+            "| {} | {} | {} | {} | {} | {} | {ratio:.2} |\n",
             case.name,
-            millis(median(graphql)),
-            millis(percentile(graphql, 0.99)),
-            millis(median(sparql)),
-            millis(percentile(sparql, 0.99)),
+            row.queries,
+            millis(median(&row.graphql)),
+            millis(percentile(&row.graphql, 0.99)),
+            millis(median(&row.sparql)),
+            millis(percentile(&row.sparql, 0.99)),
         ));
     }
-    println!("{table}");
-    if std::env::var_os("KGQL_BENCH_WRITE").is_some() {
-        let section = format!(
-            "## GraphQL against hand-written SPARQL\n\n`cargo bench --bench graphql_vs_sparql`: the seed graph in an on-disk store; each request executed in process by the GraphQL API and, alternately, the hand-written SPARQL query that returns the same data evaluated by the store, {iterations} times each after a warm-up. Latencies in milliseconds; the ratio is GraphQL's median over SPARQL's (the target is at most 1.2).\n\n{table}"
-        );
-        write_section(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md"),
-            &section,
-        )?;
+    table
+}
+
+/// The embedded store and Virtuoso, side by side.
+fn backend_table(local: &[Measured], remote: &[Measured]) -> String {
+    let mut table = String::from(
+        "| request | GraphQL embedded | GraphQL Virtuoso | SPARQL embedded | SPARQL Virtuoso | GraphQL/SPARQL embedded | GraphQL/SPARQL Virtuoso | SPARQL queries (embedded / Virtuoso) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    let ratio =
+        |row: &Measured| median(&row.graphql).as_secs_f64() / median(&row.sparql).as_secs_f64();
+    for ((case, l), r) in WORKLOAD.iter().zip(local).zip(remote) {
+        table.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {:.2} | {:.2} | {} / {} |\n",
+            case.name,
+            millis(median(&l.graphql)),
+            millis(median(&r.graphql)),
+            millis(median(&l.sparql)),
+            millis(median(&r.sparql)),
+            ratio(l),
+            ratio(r),
+            l.queries,
+            r.queries,
+        ));
     }
-    Ok(())
+    table
 }
 
 /// Executes the GraphQL request; returns the SPARQL queries it sent and the number of leaf
@@ -302,16 +485,16 @@ fn millis(duration: Duration) -> String {
     format!("{:.2}", duration.as_secs_f64() * 1000.0)
 }
 
-/// Replaces the generated section of BENCHMARKS.md (appending it if the file has none).
-fn write_section(path: &Path, section: &str) -> Result<(), String> {
+/// Replaces a generated section of BENCHMARKS.md (appending it if the file has none).
+fn write_section(path: &Path, start: &str, end: &str, section: &str) -> Result<(), String> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|_| "# Benchmarks\n".to_owned());
-    let block = format!("{START}\n{section}{END}\n");
-    let updated = match (text.find(START), text.find(END)) {
-        (Some(start), Some(end)) if start < end => {
+    let block = format!("{start}\n{section}{end}\n");
+    let updated = match (text.find(start), text.find(end)) {
+        (Some(from), Some(to)) if from < to => {
             format!(
                 "{}{block}{}",
-                &text[..start],
-                &text[end + END.len()..].trim_start_matches('\n')
+                &text[..from],
+                &text[to + end.len()..].trim_start_matches('\n')
             )
         }
         _ => format!("{}\n{block}", text.trim_end()),

@@ -9,7 +9,16 @@ set -euo pipefail
 
 missing=()
 command -v rapper >/dev/null 2>&1 || missing+=(raptor2-utils)
-if ! ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 && ! ls /usr/lib/x86_64-linux-gnu/libclang*.so* >/dev/null 2>&1; then
+# libclang itself (libclang.so, libclang-N.so): libclang-cpp, which some packages bring, is another
+# library and does not do.
+has_libclang() {
+  local pattern
+  for pattern in /usr/lib/llvm-*/lib/libclang{.so,-[0-9]*.so}* /usr/lib/*-linux-gnu/libclang{.so,-[0-9]*.so}*; do
+    compgen -G "$pattern" >/dev/null && return 0
+  done
+  return 1
+}
+if ! has_libclang; then
   missing+=(libclang-dev)
 fi
 pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev pkg-config)

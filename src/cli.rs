@@ -1,4 +1,5 @@
-//! The `kgql` command line: `serve`, `load`, `export`, `query`, `seed` and `validate`.
+//! The `kgql` command line: `serve`, `load`, `export`, `query`, `seed`, `validate` and
+//! `generate`.
 
 use crate::config::{LogFormat, Secret, Settings, SettingsLayer, StoreAuth, StoreLocation};
 use crate::formats;
@@ -7,7 +8,7 @@ use crate::sparql::{self, AnswerKind, DatasetParams, OutputFormat};
 use crate::store::embedded::EmbeddedStore;
 use crate::store::remote::{Credentials, RemoteConfig, RemoteStore};
 use crate::store::{Document, LoadMode, LoadRequest, LoadTarget, SharedStore};
-use crate::{export, http, ontology, stream, telemetry};
+use crate::{export, generate, http, ontology, stream, telemetry};
 use clap::{Args, Parser, Subcommand};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{Graph, GraphName, NamedNode, TripleRef};
@@ -39,6 +40,10 @@ struct GlobalArgs {
     /// The remote engine's update URL [default: its query URL].
     #[arg(long, env = "KGQL_STORE_UPDATE_URL", global = true)]
     store_update_url: Option<String>,
+    /// The remote engine's Graph Store Protocol endpoint, which loads are sent to
+    /// [default: none, loads are sent as SPARQL updates].
+    #[arg(long, env = "KGQL_STORE_GRAPH_STORE_URL", global = true)]
+    store_graph_store_url: Option<String>,
     /// User for the remote engine.
     #[arg(long, env = "KGQL_STORE_USER", global = true)]
     store_user: Option<String>,
@@ -98,6 +103,16 @@ enum Command {
     /// standard output and exits with status 1 if a result has severity sh:Violation (warnings
     /// and infos are reported but do not fail) or if the input cannot be read.
     Validate(ValidateArgs),
+    /// Writes a synthetic graph in the project's ontology as N-Quads, for benchmarks.
+    ///
+    /// The graph models organisations, units, working groups, memberships, posts, people,
+    /// initiatives, events, reports, documents and plans as the seed graph does, with skewed
+    /// degrees (a few hubs, many leaves), names in several languages and one named graph per
+    /// source; it conforms to the SHACL shapes with or without the seed. Entity IRIs are under
+    /// the base IRI with slugs starting `gen-`. The same --triples and --seed give the same
+    /// bytes; memory stays small for any size. Load it after `kgql seed`, which replaces the
+    /// graph of source descriptions.
+    Generate(GenerateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -172,6 +187,19 @@ struct ValidateArgs {
 }
 
 #[derive(Debug, Args)]
+struct GenerateArgs {
+    /// Number of triples to write: generation stops at the first entity boundary past it.
+    #[arg(long)]
+    triples: u64,
+    /// Seed of the pseudo-random generator.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 struct ExportArgs {
     /// Output format (turtle, ntriples, nquads, trig, jsonld, rdfxml).
     #[arg(long, default_value = "nquads")]
@@ -210,6 +238,7 @@ impl Cli {
         let mut layer = SettingsLayer {
             store: global.store.clone(),
             store_update_url: global.store_update_url.clone(),
+            store_graph_store_url: global.store_graph_store_url.clone(),
             store_user: global.store_user.clone(),
             store_password: global.store_password.clone().map(Secret::new),
             store_token: global.store_token.clone().map(Secret::new),
@@ -251,6 +280,7 @@ pub fn open_store(settings: &Settings) -> Result<SharedStore, CliError> {
             if let Some(update_url) = &remote.update_url {
                 config.update_url.clone_from(update_url);
             }
+            config.graph_store_url.clone_from(&remote.graph_store_url);
             config.credentials = match (&remote.user, &remote.token) {
                 (Some((user, password, StoreAuth::Basic)), _) => Credentials::Basic {
                     user: user.clone(),
@@ -296,15 +326,18 @@ pub fn main() -> std::process::ExitCode {
 }
 
 async fn run(command: Command, settings: Settings) -> Result<(), CliError> {
-    let store = open_store(&settings)?;
     match command {
-        Command::Serve(args) => serve(settings, store, args.no_seed).await,
-        Command::Load(args) => load(&store, args).await,
-        Command::Export(args) => export_graph(&store, args).await,
-        Command::Query(args) => query(&store, &settings, args).await,
-        Command::Validate(args) => validate(&store, args).await,
+        Command::Generate(args) => generate_graph(&settings, &args),
+        Command::Serve(args) => {
+            let store = open_store(&settings)?;
+            serve(settings, store, args.no_seed).await
+        }
+        Command::Load(args) => load(&open_store(&settings)?, args).await,
+        Command::Export(args) => export_graph(&open_store(&settings)?, args).await,
+        Command::Query(args) => query(&open_store(&settings)?, &settings, args).await,
+        Command::Validate(args) => validate(&open_store(&settings)?, args).await,
         Command::Seed => {
-            let count = ontology::load(&store, &settings.base_iri)
+            let count = ontology::load(&open_store(&settings)?, &settings.base_iri)
                 .await
                 .map_err(fail)?;
             eprintln!("loaded {count} quads of the built-in ontology");
@@ -711,6 +744,33 @@ fn read_file(path: &Path) -> Result<Graph, CliError> {
         &path.display().to_string(),
     )?;
     Ok(graph)
+}
+
+/// Writes a synthetic graph to the output file or standard output; opens no store.
+fn generate_graph(settings: &Settings, args: &GenerateArgs) -> Result<(), CliError> {
+    if args.triples == 0 {
+        return Err(fail("--triples must be at least 1"));
+    }
+    let options = generate::Options {
+        triples: args.triples,
+        seed: args.seed,
+        base_iri: settings.base_iri.clone(),
+    };
+    let summary = match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
+            generate::generate(file, &options)
+                .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?
+        }
+        None => generate::generate(std::io::stdout().lock(), &options)
+            .map_err(|e| fail(format!("cannot write the graph: {e}")))?,
+    };
+    eprintln!(
+        "generated {} quads describing {} entities",
+        summary.quads, summary.entities
+    );
+    Ok(())
 }
 
 async fn export_graph(store: &SharedStore, args: ExportArgs) -> Result<(), CliError> {

@@ -96,6 +96,8 @@ pub struct SettingsLayer {
     pub store: Option<String>,
     /// The remote engine's update URL, when it is not its query URL.
     pub store_update_url: Option<String>,
+    /// The remote engine's Graph Store Protocol endpoint, if it has one.
+    pub store_graph_store_url: Option<String>,
     /// User for the remote engine.
     pub store_user: Option<String>,
     /// Password for the remote engine.
@@ -150,6 +152,7 @@ impl SettingsLayer {
             bind: self.bind.or(lower.bind),
             store: self.store.or(lower.store),
             store_update_url: self.store_update_url.or(lower.store_update_url),
+            store_graph_store_url: self.store_graph_store_url.or(lower.store_graph_store_url),
             store_user: self.store_user.or(lower.store_user),
             store_password: self.store_password.or(lower.store_password),
             store_token: self.store_token.or(lower.store_token),
@@ -277,6 +280,8 @@ pub enum StoreAuth {
 pub struct RemoteSettings {
     /// The update endpoint, when it differs from the query endpoint.
     pub update_url: Option<String>,
+    /// The Graph Store Protocol endpoint: loads are sent to it.
+    pub graph_store_url: Option<String>,
     /// User and password, and how to send them.
     pub user: Option<(String, Secret, StoreAuth)>,
     /// Bearer token.
@@ -287,6 +292,7 @@ impl RemoteSettings {
     fn resolve(store: &StoreLocation, layer: &SettingsLayer) -> Result<Self, ConfigError> {
         let settings = Self {
             update_url: layer.store_update_url.clone(),
+            graph_store_url: layer.store_graph_store_url.clone(),
             user: layer.store_user.clone().map(|user| {
                 (
                     user,
@@ -300,12 +306,14 @@ impl RemoteSettings {
             token: layer.store_token.clone(),
         };
         let configured = settings.update_url.is_some()
+            || settings.graph_store_url.is_some()
             || settings.user.is_some()
             || settings.token.is_some()
             || layer.store_password.is_some();
         if configured && !matches!(store, StoreLocation::Remote(_)) {
             return Err(ConfigError::Invalid(
-                "the store-update-url, store-user, store-password and store-token options \
+                "the store-update-url, store-graph-store-url, store-user, store-password and \
+                 store-token options \
                  apply to a remote engine: give --store an http:// or https:// URL"
                     .to_owned(),
             ));

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod export;
 pub mod formats;
+pub mod generate;
 pub mod graphql;
 pub mod http;
 pub mod linked_data;

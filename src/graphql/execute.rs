@@ -175,7 +175,7 @@ impl Facts {
             else {
                 continue;
             };
-            let parent = row.get(var::PARENT).cloned();
+            let parent = row.get(var::PARENT).map(as_parent);
             if let Some(total) = row.get(var::TOTAL).and_then(integer) {
                 facts
                     .totals
@@ -491,5 +491,16 @@ fn integer(term: &Term) -> Option<i64> {
     match term {
         Term::Literal(l) => l.value().parse().ok(),
         _ => None,
+    }
+}
+
+/// A `?parent` value as the IRI it is. Parents are always IRIs, given by the query in `VALUES`;
+/// Virtuoso returns such constants as plain strings once the query has an `ORDER BY`.
+fn as_parent(term: &Term) -> Term {
+    match term {
+        Term::Literal(literal) if literal.datatype() == oxigraph::model::vocab::xsd::STRING => {
+            NamedNode::new(literal.value()).map_or_else(|_| term.clone(), Term::NamedNode)
+        }
+        other => other.clone(),
     }
 }

@@ -113,9 +113,28 @@ fn lateral(on: bool, left: GraphPattern, right: GraphPattern) -> GraphPattern {
                 left: Box::new(lateral(false, left.clone(), *a)),
                 right: Box::new(lateral(false, left, *b)),
             },
-            GraphPattern::Filter { expr, inner } => GraphPattern::Filter {
-                expr,
-                inner: Box::new(lateral(false, left, *inner)),
+            // A filter over a union goes into each branch (`σ(B ∪ C) = σ(B) ∪ σ(C)`): Virtuoso's
+            // compiler fails on a filter over a union whose branches start from given nodes.
+            GraphPattern::Filter { expr, inner } => match *inner {
+                GraphPattern::Union { left: a, right: b } => GraphPattern::Union {
+                    left: Box::new(lateral(
+                        false,
+                        left.clone(),
+                        GraphPattern::Filter {
+                            expr: expr.clone(),
+                            inner: a,
+                        },
+                    )),
+                    right: Box::new(lateral(
+                        false,
+                        left,
+                        GraphPattern::Filter { expr, inner: b },
+                    )),
+                },
+                inner => GraphPattern::Filter {
+                    expr,
+                    inner: Box::new(lateral(false, left, inner)),
+                },
             },
             // The optional part (a property's label) shares no variable with `left`.
             GraphPattern::LeftJoin {

@@ -176,6 +176,22 @@ fn for_each(dialect: Dialect, left: GraphPattern, right: GraphPattern) -> GraphP
     }
 }
 
+/// A page (a sub-query cut by LIMIT) with the fields of its nodes: read per page node where
+/// the engine has LATERAL. Elsewhere the fields are an OPTIONAL part: their union always has a
+/// branch that only binds `?key`, so every page row matches it and the left join has the same
+/// solutions as a join; engines that move a join into a limited sub-query (Virtuoso) cut the page
+/// after joining it, but keep the page of an OPTIONAL.
+fn page_with_fields(dialect: Dialect, page: GraphPattern, fields: GraphPattern) -> GraphPattern {
+    if dialect.lateral {
+        return for_each(dialect, page, fields);
+    }
+    GraphPattern::LeftJoin {
+        left: Box::new(page),
+        right: Box::new(fields),
+        expression: None,
+    }
+}
+
 fn empty() -> GraphPattern {
     GraphPattern::Bgp {
         patterns: Vec::new(),
@@ -914,7 +930,7 @@ pub fn level_query(
             expression: int(0),
         }];
         branches(&mut builder, job.node, 0, class_of, &mut fields);
-        parts.push(conn(for_each(builder.dialect, page, union(fields))));
+        parts.push(conn(page_with_fields(builder.dialect, page, union(fields))));
         if let Some(connection) = job.connection {
             if connection.total {
                 parts.push(conn(total_pattern(&mut builder, job, class_of)));

@@ -16,8 +16,10 @@
 //! - Reads are retried with backoff when the engine cannot be reached, within the query's time
 //!   limit; writes are never retried, and reported done only when the engine said so.
 //! - A load is parsed whole to a temporary file before anything is sent (a syntax error writes
-//!   nothing), then sent in batches of `INSERT DATA`: each batch is one transaction of the
-//!   engine, and a failure midway reports how many quads the engine had confirmed.
+//!   nothing), then sent in batches: `INSERT DATA` updates, or N-Triples documents to the
+//!   engine's Graph Store Protocol endpoint where one is configured. Each batch is one
+//!   transaction of the engine, and a failure midway reports how many quads the engine had
+//!   confirmed.
 //! - Credentials (basic, digest or bearer) are held as [`Secret`]s and never logged.
 
 use super::{
@@ -54,6 +56,9 @@ pub const DEFAULT_GRAPH: &str = "urn:x-kgql:default-graph";
 /// Quads sent per `INSERT DATA` request of a load (Virtuoso refuses an update that compiles to
 /// more than 10,000 lines of SQL: about a thousand statements).
 const BATCH_QUADS: usize = 500;
+
+/// Statements sent per Graph Store Protocol request of a load.
+const GRAPH_STORE_BATCH_QUADS: usize = 20_000;
 
 /// How many times a read is tried when the engine cannot be reached.
 const READ_ATTEMPTS: u32 = 4;
@@ -100,6 +105,8 @@ pub struct RemoteConfig {
     pub query_url: String,
     /// The update endpoint (often the query endpoint).
     pub update_url: String,
+    /// The Graph Store Protocol endpoint, if loads should go through it.
+    pub graph_store_url: Option<String>,
     /// Credentials sent with every request.
     pub credentials: Credentials,
     /// Time allowed to open a connection.
@@ -114,6 +121,7 @@ impl RemoteConfig {
         Self {
             query_url: url.to_owned(),
             update_url: url.to_owned(),
+            graph_store_url: None,
             credentials: Credentials::None,
             connect_timeout: Duration::from_secs(5),
             write_timeout: Duration::from_secs(300),
@@ -158,6 +166,14 @@ impl Drop for Running {
     }
 }
 
+/// A request to the engine.
+struct Outgoing<'a> {
+    method: Method,
+    url: &'a str,
+    content_type: &'static str,
+    body: Bytes,
+}
+
 /// What a request is: reads may be retried, writes never.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -168,7 +184,10 @@ enum Kind {
 impl RemoteStore {
     /// A store on the engine `config` describes. Nothing is sent until the first request.
     pub fn new(config: RemoteConfig) -> Result<Self, StoreError> {
-        for url in [&config.query_url, &config.update_url] {
+        let urls = [&config.query_url, &config.update_url]
+            .into_iter()
+            .chain(config.graph_store_url.as_ref());
+        for url in urls {
             let parsed = reqwest::Url::parse(url)
                 .map_err(|e| StoreError::Unavailable(format!("invalid engine URL '{url}': {e}")))?;
             if !matches!(parsed.scheme(), "http" | "https") {
@@ -210,11 +229,30 @@ impl RemoteStore {
         let body: String = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(form)
             .finish();
-        let body = Bytes::from(body);
+        let request = Outgoing {
+            method: Method::POST,
+            url,
+            content_type: "application/x-www-form-urlencoded",
+            body: Bytes::from(body),
+        };
+        self.request(kind, &request, accept, deadline, limit).await
+    }
+
+    /// Sends `outgoing` (again, for a read, while the engine cannot be reached) and returns the
+    /// answer once its status says success.
+    async fn request(
+        &self,
+        kind: Kind,
+        outgoing: &Outgoing<'_>,
+        accept: &str,
+        deadline: Instant,
+        limit: Duration,
+    ) -> Result<reqwest::Response, StoreError> {
+        let url = outgoing.url;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let sent = self.send(url, body.clone(), accept, deadline).await;
+            let sent = self.send(outgoing, accept, deadline).await;
             match sent {
                 Ok(response) => return check_status(response, limit).await,
                 Err(SendError::Timeout) => return Err(StoreError::Timeout(limit)),
@@ -236,19 +274,24 @@ impl RemoteStore {
         }
     }
 
-    /// One POST, with the configured credentials (answering a digest challenge if needed).
+    /// One request, with the configured credentials (answering a digest challenge if needed).
     async fn send(
         &self,
-        url: &str,
-        body: Bytes,
+        outgoing: &Outgoing<'_>,
         accept: &str,
         deadline: Instant,
     ) -> Result<reqwest::Response, SendError> {
+        let Outgoing {
+            method,
+            url,
+            content_type,
+            body,
+        } = outgoing;
         let request = |authorization: Option<String>| {
             let mut builder = self
                 .client
-                .request(Method::POST, url)
-                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .request(method.clone(), *url)
+                .header(CONTENT_TYPE, *content_type)
                 .header(ACCEPT, accept)
                 .body(body.clone());
             builder = match (&self.config.credentials, authorization) {
@@ -285,11 +328,12 @@ impl RemoteStore {
                 None => u.path().to_owned(),
             })
             .unwrap_or_else(|_| "/".to_owned());
-        let context = digest_auth::AuthContext::new_post(
+        let context = digest_auth::AuthContext::new_with_method(
             user.as_str(),
             password.expose(),
             path,
             Some(body.as_ref()),
+            digest_auth::HttpMethod::from(method.as_str()),
         );
         let Ok(answer) = prompt.respond(&context) else {
             return Ok(response);
@@ -491,6 +535,126 @@ impl RemoteStore {
         )
         .await
         .map(drop)
+    }
+
+    /// Sends a spooled load as `INSERT DATA` updates of [`BATCH_QUADS`] quads.
+    async fn load_through_updates(&self, load: Spooled) -> Result<u64, StoreError> {
+        let Spooled {
+            file,
+            graphs,
+            total,
+            mode,
+            progress,
+        } = load;
+        let mut operations = Vec::new();
+        if mode == LoadMode::Replace {
+            for graph in &graphs {
+                operations.push(GraphUpdateOperation::Clear {
+                    silent: true,
+                    graph: GraphTarget::NamedNode(self.engine_graph(graph)),
+                });
+            }
+        }
+        let (sender, mut batches) = tokio::sync::mpsc::channel(2);
+        let default_graph = self.default_graph.clone();
+        let reader =
+            tokio::task::spawn_blocking(move || read_batches(file, &default_graph, sender));
+        let mut sent = 0_u64;
+        while let Some(batch) = batches.recv().await {
+            let batch: Vec<spargebra::term::Quad> = batch?;
+            let size = batch.len() as u64;
+            operations.push(GraphUpdateOperation::InsertData { data: batch });
+            let update = Update {
+                operations: std::mem::take(&mut operations),
+                base_iri: None,
+            };
+            if let Err(error) = self.send_update(&update).await {
+                return Err(cut_off(error, sent, total));
+            }
+            sent += size;
+            if let Some(progress) = &progress {
+                progress(sent);
+            }
+        }
+        reader
+            .await
+            .map_err(|e| StoreError::Storage(format!("load task failed: {e}")))?;
+        if !operations.is_empty() {
+            // Replacing with nothing still clears.
+            self.send_update(&Update {
+                operations,
+                base_iri: None,
+            })
+            .await?;
+        }
+        Ok(total)
+    }
+
+    /// Sends a spooled load to the Graph Store Protocol endpoint `url`: N-Triples documents of
+    /// up to [`GRAPH_STORE_BATCH_QUADS`] statements of one graph each, the first one of a
+    /// replaced graph with `PUT` (which empties the graph in the same transaction), the others
+    /// with `POST`.
+    async fn load_through_graph_store(&self, url: &str, load: Spooled) -> Result<u64, StoreError> {
+        let Spooled {
+            file,
+            graphs,
+            total,
+            mode,
+            progress,
+        } = load;
+        let (sender, mut batches) = tokio::sync::mpsc::channel(2);
+        let reader = tokio::task::spawn_blocking(move || read_graph_batches(file, sender));
+        let mut started: Vec<GraphName> = Vec::new();
+        let mut sent = 0_u64;
+        while let Some(batch) = batches.recv().await {
+            let batch = batch?;
+            let method = if mode == LoadMode::Replace && !started.contains(&batch.graph) {
+                started.push(batch.graph.clone());
+                Method::PUT
+            } else {
+                Method::POST
+            };
+            let target = graph_store_target(url, &self.engine_graph(&batch.graph))?;
+            let outgoing = Outgoing {
+                method,
+                url: &target,
+                content_type: "application/n-triples",
+                body: Bytes::from(batch.ntriples),
+            };
+            let _running = Running::new(&self.running);
+            *self.scope.lock().await = None;
+            let limit = self.config.write_timeout;
+            let stored = self
+                .request(Kind::Write, &outgoing, "*/*", Instant::now() + limit, limit)
+                .await;
+            if let Err(error) = stored {
+                return Err(cut_off(error, sent, total));
+            }
+            sent += batch.count;
+            if let Some(progress) = &progress {
+                progress(sent);
+            }
+        }
+        reader
+            .await
+            .map_err(|e| StoreError::Storage(format!("load task failed: {e}")))?;
+        // Graphs replaced with nothing are still emptied.
+        let operations: Vec<_> = graphs
+            .iter()
+            .filter(|graph| mode == LoadMode::Replace && !started.contains(graph))
+            .map(|graph| GraphUpdateOperation::Clear {
+                silent: true,
+                graph: GraphTarget::NamedNode(self.engine_graph(graph)),
+            })
+            .collect();
+        if !operations.is_empty() {
+            self.send_update(&Update {
+                operations,
+                base_iri: None,
+            })
+            .await?;
+        }
+        Ok(total)
     }
 
     /// `graph` as the engine names it: the default graph is [`DEFAULT_GRAPH`].
@@ -923,55 +1087,17 @@ impl Store for RemoteStore {
         let (spool, graphs, total) = tokio::task::spawn_blocking(move || spool(documents, &target))
             .await
             .map_err(|e| StoreError::Storage(format!("load task failed: {e}")))??;
-        let mut operations = Vec::new();
-        if mode == LoadMode::Replace {
-            for graph in &graphs {
-                operations.push(GraphUpdateOperation::Clear {
-                    silent: true,
-                    graph: GraphTarget::NamedNode(self.engine_graph(graph)),
-                });
-            }
+        let load = Spooled {
+            file: spool,
+            graphs,
+            total,
+            mode,
+            progress,
+        };
+        match self.config.graph_store_url.clone() {
+            Some(url) => self.load_through_graph_store(&url, load).await,
+            None => self.load_through_updates(load).await,
         }
-        let (sender, batches) = tokio::sync::mpsc::channel(2);
-        let default_graph = self.default_graph.clone();
-        let reader =
-            tokio::task::spawn_blocking(move || read_batches(spool, &default_graph, sender));
-        let mut batches = batches;
-        let mut sent = 0_u64;
-        while let Some(batch) = batches.recv().await {
-            let batch: Vec<spargebra::term::Quad> = batch?;
-            let size = batch.len() as u64;
-            operations.push(GraphUpdateOperation::InsertData { data: batch });
-            let update = Update {
-                operations: std::mem::take(&mut operations),
-                base_iri: None,
-            };
-            if let Err(error) = self.send_update(&update).await {
-                if sent == 0 {
-                    return Err(error);
-                }
-                return Err(StoreError::Unavailable(format!(
-                    "the load failed after the engine had stored {sent} of {total} quads: \
-                     {error}"
-                )));
-            }
-            sent += size;
-            if let Some(progress) = &progress {
-                progress(sent);
-            }
-        }
-        reader
-            .await
-            .map_err(|e| StoreError::Storage(format!("load task failed: {e}")))?;
-        if !operations.is_empty() {
-            // Replacing with nothing still clears.
-            self.send_update(&Update {
-                operations,
-                base_iri: None,
-            })
-            .await?;
-        }
-        Ok(total)
     }
 
     async fn quads(&self, graph: Option<GraphName>) -> Result<QuadIter, StoreError> {
@@ -1267,6 +1393,97 @@ fn any_triple() -> GraphPattern {
             predicate: spargebra::term::NamedNodePattern::Variable(v("p")),
             object: TermPattern::Variable(v("o")),
         }],
+    }
+}
+
+/// A load parsed to a temporary file, ready to be sent.
+struct Spooled {
+    file: std::fs::File,
+    /// The graphs it writes to (and, when replacing, empties).
+    graphs: Vec<GraphName>,
+    /// Its number of quads.
+    total: u64,
+    mode: LoadMode,
+    progress: Option<super::ProgressFn>,
+}
+
+/// The error of a load that failed after the engine had confirmed `sent` of `total` quads.
+fn cut_off(error: StoreError, sent: u64, total: u64) -> StoreError {
+    if sent == 0 {
+        return error;
+    }
+    StoreError::Unavailable(format!(
+        "the load failed after the engine had stored {sent} of {total} quads: {error}"
+    ))
+}
+
+/// The Graph Store Protocol address of `graph` at the endpoint `url` (`url?graph=IRI`).
+fn graph_store_target(url: &str, graph: &NamedNode) -> Result<String, StoreError> {
+    let mut target = reqwest::Url::parse(url)
+        .map_err(|e| StoreError::Unavailable(format!("invalid engine URL: {e}")))?;
+    target
+        .query_pairs_mut()
+        .append_pair("graph", graph.as_str());
+    Ok(target.into())
+}
+
+/// Statements of one graph, as an N-Triples document.
+struct GraphBatch {
+    graph: GraphName,
+    ntriples: Vec<u8>,
+    count: u64,
+}
+
+/// Reads the spooled quads back as N-Triples documents of one graph each, of up to
+/// [`GRAPH_STORE_BATCH_QUADS`] statements; as in [`read_batches`], a document ends only after
+/// a statement without blank nodes (or where the graph changes).
+fn read_graph_batches(
+    mut file: std::fs::File,
+    sender: tokio::sync::mpsc::Sender<Result<GraphBatch, StoreError>>,
+) {
+    use std::io::Seek;
+    let send = |batch| sender.blocking_send(batch).is_ok();
+    if let Err(e) = file.seek(std::io::SeekFrom::Start(0)) {
+        send(Err(e.into()));
+        return;
+    }
+    let mut batch: Option<GraphBatch> = None;
+    for quad in RdfParser::from_format(RdfFormat::NQuads).for_reader(BufReader::new(file)) {
+        let quad = match quad {
+            Ok(quad) => quad,
+            Err(e) => {
+                send(Err(StoreError::Storage(format!(
+                    "reading the spooled load: {e}"
+                ))));
+                return;
+            }
+        };
+        if batch.as_ref().is_some_and(|b| b.graph != quad.graph_name) {
+            if let Some(full) = batch.take() {
+                if !send(Ok(full)) {
+                    return;
+                }
+            }
+        }
+        let current = batch.get_or_insert_with(|| GraphBatch {
+            graph: quad.graph_name.clone(),
+            ntriples: Vec::new(),
+            count: 0,
+        });
+        let blank = quad.subject.is_blank_node() || quad.object.is_blank_node();
+        // Writing to a vector cannot fail.
+        let _ = writeln!(current.ntriples, "{} .", Triple::from(quad));
+        current.count += 1;
+        if current.count >= GRAPH_STORE_BATCH_QUADS as u64 && !blank {
+            if let Some(full) = batch.take() {
+                if !send(Ok(full)) {
+                    return;
+                }
+            }
+        }
+    }
+    if let Some(last) = batch {
+        send(Ok(last));
     }
 }
 

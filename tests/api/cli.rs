@@ -144,3 +144,62 @@ fn bad_arguments_are_explained() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("bind address"));
 }
+
+#[test]
+fn a_generated_graph_loads_and_conforms_with_and_without_the_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let file = dir.path().join("generated.nq");
+    let output = kgql(
+        &store,
+        &[
+            "generate",
+            "--triples",
+            "5000",
+            "--seed",
+            "3",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    stdout(&output);
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("generated 50"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!store.exists(), "generate opens no store");
+    let bytes = std::fs::read(&file).unwrap();
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count();
+    assert!((5000..5050).contains(&lines), "{lines} quads");
+    let again = kgql(&store, &["generate", "--triples", "5000", "--seed", "3"]);
+    assert!(again.status.success());
+    assert!(again.stdout == bytes, "the same seed gives the same bytes");
+
+    let count = |store: &Path| {
+        stdout(&kgql(
+            store,
+            &[
+                "query",
+                "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }",
+                "--format",
+                "csv",
+            ],
+        ))
+    };
+    let output = kgql(&store, &["load", file.to_str().unwrap()]);
+    stdout(&output);
+    assert_eq!(count(&store), format!("n\r\n{lines}\r\n"));
+    let report = stdout(&kgql(&store, &["validate"]));
+    assert!(report.starts_with("conforms: "), "{report}");
+
+    let seeded = dir.path().join("seeded");
+    stdout(&kgql(&seeded, &["seed"]));
+    stdout(&kgql(&seeded, &["load", file.to_str().unwrap()]));
+    let report = stdout(&kgql(&seeded, &["validate"]));
+    assert!(report.starts_with("conforms: "), "{report}");
+
+    let output = kgql(&store, &["generate", "--triples", "0"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--triples"));
+}

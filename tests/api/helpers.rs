@@ -127,6 +127,16 @@ impl Engine {
         };
     }
 
+    /// The engine's Graph Store Protocol endpoint, on remote backends.
+    pub fn graph_store_url(&self) -> Option<String> {
+        let base = format!("http://127.0.0.1:{}", self.ports.0);
+        match backend() {
+            Backend::Embedded => None,
+            Backend::Virtuoso => Some(format!("{base}/sparql-graph-crud")),
+            Backend::Oxigraph => Some(format!("{base}/store")),
+        }
+    }
+
     /// Stops the engine now; [`Engine::resume`] starts it again.
     pub fn stop(&mut self) {
         match std::mem::replace(&mut self.running, Running::None) {
@@ -184,6 +194,8 @@ pub struct Options {
     pub writable: bool,
     /// Adjusts the settings.
     pub layer: SettingsLayer,
+    /// Send loads through the engine's Graph Store Protocol endpoint (remote backends).
+    pub graph_store: bool,
 }
 
 impl Default for Options {
@@ -192,6 +204,7 @@ impl Default for Options {
             seed: true,
             writable: true,
             layer: SettingsLayer::default(),
+            graph_store: false,
         }
     }
 }
@@ -204,10 +217,16 @@ pub fn spawn_app() -> TestApp {
 /// Starts a server with the given options.
 pub fn spawn_app_with(options: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let (engine, store) = Engine::start(dir.path());
+    let (engine, mut store) = Engine::start(dir.path());
+    if options.graph_store {
+        store.store_graph_store_url = engine.graph_store_url();
+    }
     let mut store_args = vec!["--store".to_owned(), store.store.clone().expect("a store")];
     if let Some(url) = &store.store_update_url {
         store_args.extend(["--store-update-url".to_owned(), url.clone()]);
+    }
+    if let Some(url) = &store.store_graph_store_url {
+        store_args.extend(["--store-graph-store-url".to_owned(), url.clone()]);
     }
     let layer = SettingsLayer {
         bind: Some("127.0.0.1:0".to_owned()),

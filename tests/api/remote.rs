@@ -205,3 +205,78 @@ fn a_load_cut_off_by_the_engine_reports_failure() {
         "{stderr}"
     );
 }
+
+#[test]
+fn loads_go_through_the_graph_store_protocol_where_configured() {
+    if !remote() {
+        return;
+    }
+    let app = spawn_app_with(Options {
+        seed: false,
+        graph_store: true,
+        ..Options::default()
+    });
+    // More statements than one request carries, blank nodes among them, in two graphs and the
+    // default graph.
+    let mut data = String::new();
+    for i in 0..25_000 {
+        data.push_str(&format!(
+            "<urn:kgql:test:s{i}> <urn:kgql:test:p> \"value {i}\" <urn:kgql:test:g> .\n"
+        ));
+    }
+    data.push_str("<urn:kgql:test:a> <urn:kgql:test:q> _:b1 <urn:kgql:test:h> .\n");
+    data.push_str("_:b1 <urn:kgql:test:r> \"inside\"@en <urn:kgql:test:h> .\n");
+    data.push_str("<urn:kgql:test:d> <urn:kgql:test:p> \"default\" .\n");
+    let file = app.dir.path().join("data.nq");
+    std::fs::write(&file, data).unwrap();
+    let loaded = std::process::Command::new(env!("CARGO_BIN_EXE_kgql"))
+        .args(&app.store)
+        .args(["load", "--no-validate"])
+        .arg(&file)
+        .env_remove("KGQL_CONFIG")
+        .output()
+        .unwrap();
+    assert!(
+        loaded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
+    let count = |graph: &str| {
+        app.count(&format!(
+            "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        ))
+    };
+    assert_eq!(count("urn:kgql:test:g"), 25_000);
+    assert_eq!(
+        app.count(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:kgql:test:h> {
+                <urn:kgql:test:a> <urn:kgql:test:q> ?b . ?b <urn:kgql:test:r> ?o } }"
+        ),
+        1,
+        "the blank node stays one node"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT (COUNT(*) AS ?n) WHERE { <urn:kgql:test:d> <urn:kgql:test:p> \"default\" \
+             FILTER NOT EXISTS { GRAPH ?g { <urn:kgql:test:d> ?p ?o } FILTER(?g != <urn:x-kgql:default-graph>) } }"
+        ),
+        1,
+        "the default graph's statement is in the default graph"
+    );
+    // Replacing a graph empties it first.
+    let replaced = app
+        .client
+        .put(format!("{}/store?graph=urn:kgql:test:g", app.url))
+        .bearer_auth(TOKEN)
+        .header("content-type", "application/n-triples")
+        .body("<urn:kgql:test:s> <urn:kgql:test:p> \"only\" .\n")
+        .send()
+        .unwrap();
+    assert!(
+        replaced.status().is_success(),
+        "{}",
+        replaced.text().unwrap()
+    );
+    assert_eq!(count("urn:kgql:test:g"), 1);
+    assert_eq!(count("urn:kgql:test:h"), 2, "other graphs are untouched");
+}
