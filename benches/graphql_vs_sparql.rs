@@ -29,29 +29,13 @@
 //! once, checks that both sides answer and that GraphQL stayed within its query budget, and
 //! times nothing.
 
-use kgql::config::{Settings, SettingsLayer};
-use kgql::graphql::GraphqlApi;
-use kgql::store::{QueryLimits, QueryOutput, SharedStore};
+mod common;
+
+use common::{median, millis, percentile, write_section, Backend, Case};
 use std::path::Path;
 use std::process::ExitCode;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// One request of the workload.
-struct Case {
-    name: &'static str,
-    graphql: &'static str,
-    sparql: &'static str,
-    /// The most SPARQL queries the GraphQL request may send.
-    budget: u64,
-}
-
-const PREFIXES: &str = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX schema: <http://schema.org/>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-";
+use std::time::Duration;
 
 const WORKLOAD: [Case; 6] = [
     Case {
@@ -147,39 +131,6 @@ fn main() -> ExitCode {
             eprintln!("graphql_vs_sparql: {message}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// A store with the seed graph and the GraphQL API over it.
-struct Backend {
-    name: &'static str,
-    store: SharedStore,
-    api: GraphqlApi,
-    limits: QueryLimits,
-}
-
-impl Backend {
-    /// Opens the store at `location` (a directory or an engine's SPARQL URL) and seeds it.
-    async fn open(name: &'static str, location: String) -> Result<Self, String> {
-        let layer = SettingsLayer {
-            store: Some(location),
-            ..SettingsLayer::default()
-        };
-        let settings = Settings::resolve(layer).map_err(|e| e.to_string())?;
-        let store = kgql::cli::open_store(&settings).map_err(|e| e.to_string())?;
-        kgql::ontology::load_if_empty(&store, &settings.base_iri)
-            .await
-            .map_err(|e| format!("{name}: {e}"))?;
-        let api = GraphqlApi::new(store.clone(), &settings).map_err(|e| e.to_string())?;
-        let limits = QueryLimits {
-            timeout: settings.query_timeout,
-        };
-        Ok(Self {
-            name,
-            store,
-            api,
-            limits,
-        })
     }
 }
 
@@ -320,20 +271,7 @@ async fn measure(
 ) -> Result<Vec<Measured>, String> {
     let mut rows = Vec::new();
     for case in &WORKLOAD {
-        let (queries, items) = graphql_once(&backend.api, case).await?;
-        let solutions = sparql_once(&backend.store, case, backend.limits).await?;
-        if items == 0 || solutions == 0 {
-            return Err(format!(
-                "{} on {}: GraphQL gave {items} values, SPARQL {solutions} rows: both must answer",
-                case.name, backend.name
-            ));
-        }
-        if queries > case.budget {
-            return Err(format!(
-                "{} on {}: GraphQL sent {queries} SPARQL queries, more than its budget of {}",
-                case.name, backend.name, case.budget
-            ));
-        }
+        let (queries, items) = backend.check(case).await?;
         if !timed {
             println!(
                 "{} on {}: GraphQL ({queries} queries) and SPARQL both answer",
@@ -347,27 +285,7 @@ async fn measure(
             });
             continue;
         }
-        let warm_up = iterations / 10 + 1;
-        for _ in 0..warm_up {
-            graphql_once(&backend.api, case).await?;
-            sparql_once(&backend.store, case, backend.limits).await?;
-        }
-        let (mut graphql, mut sparql) = (Vec::new(), Vec::new());
-        for i in 0..iterations {
-            // Alternate which side goes first.
-            for side in if i % 2 == 0 { [0, 1] } else { [1, 0] } {
-                let start = Instant::now();
-                if side == 0 {
-                    graphql_once(&backend.api, case).await?;
-                    graphql.push(start.elapsed());
-                } else {
-                    sparql_once(&backend.store, case, backend.limits).await?;
-                    sparql.push(start.elapsed());
-                }
-            }
-        }
-        graphql.sort();
-        sparql.sort();
+        let (graphql, sparql) = backend.time(case, iterations).await?;
         rows.push(Measured {
             queries,
             items,
@@ -420,84 +338,4 @@ fn backend_table(local: &[Measured], remote: &[Measured]) -> String {
         ));
     }
     table
-}
-
-/// Executes the GraphQL request; returns the SPARQL queries it sent and the number of leaf
-/// values in its data.
-async fn graphql_once(api: &GraphqlApi, case: &Case) -> Result<(u64, usize), String> {
-    let outcome = api.execute(async_graphql::Request::new(case.graphql)).await;
-    if !outcome.response.errors.is_empty() {
-        return Err(format!("{}: {:?}", case.name, outcome.response.errors));
-    }
-    let data = serde_json::to_value(&outcome.response.data).map_err(|e| e.to_string())?;
-    Ok((outcome.queries as u64, leaves(&data)))
-}
-
-fn leaves(value: &serde_json::Value) -> usize {
-    match value {
-        serde_json::Value::Array(items) => items.iter().map(leaves).sum(),
-        serde_json::Value::Object(fields) => fields.values().map(leaves).sum(),
-        serde_json::Value::Null => 0,
-        _ => 1,
-    }
-}
-
-/// Evaluates the hand-written query and reads every row; returns the number of rows.
-async fn sparql_once(
-    store: &SharedStore,
-    case: &Case,
-    limits: QueryLimits,
-) -> Result<usize, String> {
-    let text = format!(
-        "{PREFIXES}PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n{}",
-        case.sparql
-    );
-    let query = spargebra::SparqlParser::new()
-        .parse_query(&text)
-        .map_err(|e| format!("{}: {e}", case.name))?;
-    match store
-        .query(query, limits)
-        .await
-        .map_err(|e| e.to_string())?
-    {
-        QueryOutput::Solutions { rows, .. } => {
-            tokio::task::spawn_blocking(move || rows.filter(Result::is_ok).count())
-                .await
-                .map_err(|e| e.to_string())
-        }
-        _ => Err(format!("{}: not a SELECT", case.name)),
-    }
-}
-
-fn median(sorted: &[Duration]) -> Duration {
-    percentile(sorted, 0.5)
-}
-
-fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() - 1) as f64 * fraction).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
-}
-
-fn millis(duration: Duration) -> String {
-    format!("{:.2}", duration.as_secs_f64() * 1000.0)
-}
-
-/// Replaces a generated section of BENCHMARKS.md (appending it if the file has none).
-fn write_section(path: &Path, start: &str, end: &str, section: &str) -> Result<(), String> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|_| "# Benchmarks\n".to_owned());
-    let block = format!("{start}\n{section}{end}\n");
-    let updated = match (text.find(start), text.find(end)) {
-        (Some(from), Some(to)) if from < to => {
-            format!(
-                "{}{block}{}",
-                &text[..from],
-                &text[to + end.len()..].trim_start_matches('\n')
-            )
-        }
-        _ => format!("{}\n{block}", text.trim_end()),
-    };
-    std::fs::write(path, updated).map_err(|e| e.to_string())
 }

@@ -1,0 +1,190 @@
+//! What the benchmarks share: a store with the GraphQL API over it, one execution of a request
+//! on either side, the timing of both sides alternately, statistics, and the generated sections
+//! of BENCHMARKS.md.
+
+#![allow(dead_code)] // Each benchmark uses part of it.
+
+use kgql::config::{Settings, SettingsLayer};
+use kgql::graphql::GraphqlApi;
+use kgql::store::{QueryLimits, QueryOutput, SharedStore};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// One request of a workload: the GraphQL request and the hand-written SPARQL query that
+/// returns the same data.
+pub struct Case {
+    pub name: &'static str,
+    pub graphql: &'static str,
+    pub sparql: &'static str,
+    /// The most SPARQL queries the GraphQL request may send.
+    pub budget: u64,
+}
+
+/// The prefixes of the hand-written queries.
+pub const PREFIXES: &str = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX schema: <http://schema.org/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+";
+
+/// A store and the GraphQL API over it.
+pub struct Backend {
+    pub name: &'static str,
+    pub store: SharedStore,
+    pub api: GraphqlApi,
+    pub limits: QueryLimits,
+}
+
+impl Backend {
+    /// Opens the store at `location` (a directory or an engine's SPARQL URL) and seeds it.
+    pub async fn open(name: &'static str, location: String) -> Result<Self, String> {
+        let layer = SettingsLayer {
+            store: Some(location),
+            ..SettingsLayer::default()
+        };
+        let settings = Settings::resolve(layer).map_err(|e| e.to_string())?;
+        let store = kgql::cli::open_store(&settings).map_err(|e| e.to_string())?;
+        kgql::ontology::load_if_empty(&store, &settings.base_iri)
+            .await
+            .map_err(|e| format!("{name}: {e}"))?;
+        let api = GraphqlApi::new(store.clone(), &settings).map_err(|e| e.to_string())?;
+        let limits = QueryLimits {
+            timeout: settings.query_timeout,
+        };
+        Ok(Self {
+            name,
+            store,
+            api,
+            limits,
+        })
+    }
+
+    /// Runs both sides of `case` once: checks that both answer and that GraphQL stayed within
+    /// its query budget; returns the SPARQL queries GraphQL sent and its number of values.
+    pub async fn check(&self, case: &Case) -> Result<(u64, usize), String> {
+        let (queries, items) = graphql_once(&self.api, case).await?;
+        let solutions = sparql_once(&self.store, case, self.limits).await?;
+        if items == 0 || solutions == 0 {
+            return Err(format!(
+                "{} on {}: GraphQL gave {items} values, SPARQL {solutions} rows: both must answer",
+                case.name, self.name
+            ));
+        }
+        if queries > case.budget {
+            return Err(format!(
+                "{} on {}: GraphQL sent {queries} SPARQL queries, more than its budget of {}",
+                case.name, self.name, case.budget
+            ));
+        }
+        Ok((queries, items))
+    }
+
+    /// Times both sides of `case` alternately, `iterations` times each after a warm-up; returns
+    /// the sorted latencies of GraphQL and of SPARQL.
+    pub async fn time(
+        &self,
+        case: &Case,
+        iterations: usize,
+    ) -> Result<(Vec<Duration>, Vec<Duration>), String> {
+        for _ in 0..iterations / 10 + 1 {
+            graphql_once(&self.api, case).await?;
+            sparql_once(&self.store, case, self.limits).await?;
+        }
+        let (mut graphql, mut sparql) = (Vec::new(), Vec::new());
+        for i in 0..iterations {
+            // Alternate which side goes first.
+            for side in if i % 2 == 0 { [0, 1] } else { [1, 0] } {
+                let start = Instant::now();
+                if side == 0 {
+                    graphql_once(&self.api, case).await?;
+                    graphql.push(start.elapsed());
+                } else {
+                    sparql_once(&self.store, case, self.limits).await?;
+                    sparql.push(start.elapsed());
+                }
+            }
+        }
+        graphql.sort();
+        sparql.sort();
+        Ok((graphql, sparql))
+    }
+}
+
+/// Executes the GraphQL request; returns the SPARQL queries it sent and the number of leaf
+/// values in its data.
+pub async fn graphql_once(api: &GraphqlApi, case: &Case) -> Result<(u64, usize), String> {
+    let outcome = api.execute(async_graphql::Request::new(case.graphql)).await;
+    if !outcome.response.errors.is_empty() {
+        return Err(format!("{}: {:?}", case.name, outcome.response.errors));
+    }
+    let data = serde_json::to_value(&outcome.response.data).map_err(|e| e.to_string())?;
+    Ok((outcome.queries as u64, leaves(&data)))
+}
+
+pub fn leaves(value: &serde_json::Value) -> usize {
+    match value {
+        serde_json::Value::Array(items) => items.iter().map(leaves).sum(),
+        serde_json::Value::Object(fields) => fields.values().map(leaves).sum(),
+        serde_json::Value::Null => 0,
+        _ => 1,
+    }
+}
+
+/// Evaluates the hand-written query and reads every row; returns the number of rows.
+pub async fn sparql_once(
+    store: &SharedStore,
+    case: &Case,
+    limits: QueryLimits,
+) -> Result<usize, String> {
+    let text = format!("{PREFIXES}{}", case.sparql);
+    let query = spargebra::SparqlParser::new()
+        .parse_query(&text)
+        .map_err(|e| format!("{}: {e}", case.name))?;
+    match store
+        .query(query, limits)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        QueryOutput::Solutions { rows, .. } => {
+            tokio::task::spawn_blocking(move || rows.filter(Result::is_ok).count())
+                .await
+                .map_err(|e| e.to_string())
+        }
+        _ => Err(format!("{}: not a SELECT", case.name)),
+    }
+}
+
+pub fn median(sorted: &[Duration]) -> Duration {
+    percentile(sorted, 0.5)
+}
+
+pub fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() - 1) as f64 * fraction).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+pub fn millis(duration: Duration) -> String {
+    format!("{:.2}", duration.as_secs_f64() * 1000.0)
+}
+
+/// Replaces a generated section of BENCHMARKS.md (appending it if the file has none).
+pub fn write_section(path: &Path, start: &str, end: &str, section: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|_| "# Benchmarks\n".to_owned());
+    let block = format!("{start}\n{section}{end}\n");
+    let updated = match (text.find(start), text.find(end)) {
+        (Some(from), Some(to)) if from < to => {
+            format!(
+                "{}{block}{}",
+                &text[..from],
+                &text[to + end.len()..].trim_start_matches('\n')
+            )
+        }
+        _ => format!("{}\n{block}", text.trim_end()),
+    };
+    std::fs::write(path, updated).map_err(|e| e.to_string())
+}
