@@ -16,8 +16,8 @@
 //!   in process and, alternately, the hand-written SPARQL returning the same data runs on the
 //!   same store; median and 99th percentile of each, and the ratio of the medians.
 //! - **Memory**: the process's peak resident memory is reset after the load (Linux's
-//!   `clear_refs`) and read after the latency workload and the exports: the peak of serving
-//!   queries and exports on that graph.
+//!   `clear_refs`) and read after the latency workload, then reset again and read after the
+//!   exports: the peaks of serving queries and of exporting that graph.
 //! - **Export**: the whole graph streamed as Turtle and as N-Triples; triples per second.
 //!
 //! # Running
@@ -145,8 +145,10 @@ struct Measured {
     baseline_bytes: u64,
     /// Per request of the workload: SPARQL queries sent, GraphQL and SPARQL latencies (sorted).
     requests: Vec<(u64, Vec<Duration>, Vec<Duration>)>,
-    /// Peak resident memory while answering the workload and exporting, in bytes.
+    /// Peak resident memory while answering the workload, in bytes.
     peak_memory: Option<u64>,
+    /// Peak resident memory while exporting, in bytes.
+    peak_export_memory: Option<u64>,
     export_turtle: Duration,
     export_ntriples: Duration,
 }
@@ -271,18 +273,24 @@ async fn measure(
         let (graphql, sparql) = backend.time(case, iterations).await?;
         requests.push((queries, graphql, sparql));
     }
+    let peak_memory = peak_resident_memory();
+    reset_peak_memory();
     let export_turtle = export(&backend, RdfFormat::Turtle).await?;
     let export_ntriples = export(&backend, RdfFormat::NTriples).await?;
-    let peak_memory = peak_memory();
+    let peak_export_memory = peak_resident_memory();
+    // Sizes on disk once both stores are closed (the baseline's already is).
+    drop(backend);
+    let store_bytes = disk_usage(&store_dir);
     Ok(Measured {
         triples,
         generate,
         load,
         baseline_load,
-        store_bytes: disk_usage(&store_dir),
+        store_bytes,
         baseline_bytes: disk_usage(&baseline_dir),
         requests,
         peak_memory,
+        peak_export_memory,
         export_turtle,
         export_ntriples,
     })
@@ -371,7 +379,7 @@ fn reset_peak_memory() {
 }
 
 /// The process's peak resident memory since the last reset, in bytes (Linux).
-fn peak_memory() -> Option<u64> {
+fn peak_resident_memory() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -398,7 +406,7 @@ fn size_name(triples: u64) -> String {
 /// The latency table of one size.
 fn size_table(m: &Measured, baseline: &str) -> String {
     let mut table = format!(
-        "### {} triples\n\nGenerated in {:.1} s. Load: kgql {} triples/s, {baseline} {} triples/s (ratio {:.2}); on disk kgql {} MiB, baseline {} MiB. Export: Turtle {} triples/s, N-Triples {} triples/s. Peak resident memory while querying and exporting: {} MiB.\n\n| request | SPARQL queries | GraphQL median | GraphQL p99 | SPARQL median | SPARQL p99 | ratio of medians |\n|---|---:|---:|---:|---:|---:|---:|\n",
+        "### {} triples\n\nGenerated in {:.2} s. Load: kgql {} triples/s, {baseline} {} triples/s (ratio {:.2}); on disk kgql {} MiB, baseline {} MiB. Export: Turtle {} triples/s, N-Triples {} triples/s. Peak resident memory: {} MiB while querying, {} MiB while exporting.\n\n| request | SPARQL queries | GraphQL median | GraphQL p99 | SPARQL median | SPARQL p99 | ratio of medians |\n|---|---:|---:|---:|---:|---:|---:|\n",
         m.triples,
         m.generate.as_secs_f64(),
         rate(m.triples, m.load),
@@ -409,6 +417,7 @@ fn size_table(m: &Measured, baseline: &str) -> String {
         rate(m.triples, m.export_turtle),
         rate(m.triples, m.export_ntriples),
         m.peak_memory.map_or_else(|| "unknown".to_owned(), mib),
+        m.peak_export_memory.map_or_else(|| "unknown".to_owned(), mib),
     );
     for (case, (queries, graphql, sparql)) in WORKLOAD.iter().zip(&m.requests) {
         let ratio = median(graphql).as_secs_f64() / median(sparql).as_secs_f64().max(1e-12);
@@ -427,11 +436,11 @@ fn size_table(m: &Measured, baseline: &str) -> String {
 /// The whole report: a summary across sizes, then one table per size.
 fn report(results: &[Measured], baseline: &str, iterations: usize) -> String {
     let mut text = format!(
-        "## Scale: generated graphs from ten thousand to ten million triples\n\n`KGQL_BENCH_WRITE=1 cargo bench --bench scale` (method in `benches/scale.rs`): graphs written by `kgql generate --seed 1`, loaded by kgql and by the baseline ({baseline}), then each request of the workload through GraphQL and, alternately, as hand-written SPARQL on the same store, {iterations} times each after a warm-up. Latencies in milliseconds; load and export rates in triples per second; the load ratio is kgql's rate over the baseline's (the target is at least 0.9), the latency ratio GraphQL's median over SPARQL's (the target is at most 1.2). The plot is `{PLOT}`.\n\n![Median latency against graph size]({PLOT})\n\n| triples | load kgql | load baseline | load ratio | disk kgql MiB | disk baseline MiB | peak memory MiB | export Turtle | export N-Triples |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        "## Scale: generated graphs from ten thousand to ten million triples\n\n`KGQL_BENCH_WRITE=1 cargo bench --bench scale` (method in `benches/scale.rs`): graphs written by `kgql generate --seed 1`, loaded by kgql and by the baseline ({baseline}), then each request of the workload through GraphQL and, alternately, as hand-written SPARQL on the same store, {iterations} times each after a warm-up. Latencies in milliseconds; load and export rates in triples per second; the load ratio is kgql's rate over the baseline's (the target is at least 0.9), the latency ratio GraphQL's median over SPARQL's (the target is at most 1.2). The plot is `{PLOT}`.\n\n![Median latency against graph size]({PLOT})\n\n| triples | load kgql | load baseline | load ratio | disk kgql MiB | disk baseline MiB | peak memory querying MiB | peak memory exporting MiB | export Turtle | export N-Triples |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     );
     for m in results {
         text.push_str(&format!(
-            "| {} | {} | {} | {:.2} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {:.2} | {} | {} | {} | {} | {} | {} |\n",
             m.triples,
             rate(m.triples, m.load),
             rate(m.triples, m.baseline_load),
@@ -439,6 +448,8 @@ fn report(results: &[Measured], baseline: &str, iterations: usize) -> String {
             mib(m.store_bytes),
             mib(m.baseline_bytes),
             m.peak_memory.map_or_else(|| "unknown".to_owned(), mib),
+            m.peak_export_memory
+                .map_or_else(|| "unknown".to_owned(), mib),
             rate(m.triples, m.export_turtle),
             rate(m.triples, m.export_ntriples),
         ));
