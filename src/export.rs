@@ -1,24 +1,11 @@
 //! Whole-graph and per-graph exports, streamed in any RDF format.
 
-use crate::sparql::{constant_query, rdf_serializer};
-use crate::store::{QueryLimits, QueryOutput, SharedStore, StoreError};
+use crate::sparql::rdf_serializer;
+use crate::store::{SharedStore, StoreError};
 use crate::stream::{self, ByteStream};
 use oxigraph::io::RdfFormat;
 use oxigraph::model::GraphName;
 use std::io;
-use std::sync::LazyLock;
-use std::time::Duration;
-
-/// Every distinct triple of the default graph (the union of all graphs unless configured
-/// otherwise). A triple stated in several graphs is written once.
-static ALL_TRIPLES: LazyLock<spargebra::Query> = LazyLock::new(|| {
-    constant_query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
-});
-
-/// An export is not an interactive query: it gets a day.
-const EXPORT_LIMITS: QueryLimits = QueryLimits {
-    timeout: Duration::from_secs(24 * 3600),
-};
 
 /// Streams one graph (`Some`) or the whole store (`None`) in `format`. A dataset format (N-Quads,
 /// TriG, JSON-LD) keeps graph names; a triple format gets the default graph's distinct triples,
@@ -30,10 +17,9 @@ pub async fn export(
 ) -> Result<ByteStream, StoreError> {
     let to_io = |e: StoreError| io::Error::other(e);
     if graph.is_none() && !format.supports_datasets() {
-        let QueryOutput::Graph(triples) = store.query(ALL_TRIPLES.clone(), EXPORT_LIMITS).await?
-        else {
-            return Err(StoreError::Evaluation("CONSTRUCT gave no graph".to_owned()));
-        };
+        // Every distinct triple of the default graph (the union of all graphs unless
+        // configured otherwise): a triple stated in several graphs is written once.
+        let triples = store.default_graph_triples().await?;
         return Ok(stream::from_blocking_writer(move |writer| {
             let mut serializer = rdf_serializer(format).for_writer(writer);
             for triple in triples {

@@ -5,10 +5,10 @@
 
 use super::{
     parse_error, LoadMode, LoadRequest, LoadTarget, QuadIter, QueryLimits, QueryOutput, Store,
-    StoreError, StoreSize,
+    StoreError, StoreSize, TripleIter,
 };
 use async_trait::async_trait;
-use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Triple};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Triple};
 use oxigraph::sparql::{
     CancellationToken, QueryEvaluationError, QueryResults, QuerySolution, SparqlEvaluator,
     UpdateEvaluationError, Variable,
@@ -269,6 +269,44 @@ impl Store for EmbeddedStore {
                 None => store.iter(),
             };
             Ok(Box::new(iter.map(|r| r.map_err(StoreError::from))) as QuadIter)
+        })
+        .await
+    }
+
+    /// Streams the triples with memory bounded whatever the store's size: each quad is given
+    /// once per graph that states its triple, and kept only in the first of them (the first
+    /// quad of an index lookup of its triple), so no set of the triples given is needed. An
+    /// export made while the store is written to may show part of those writes.
+    async fn default_graph_triples(&self) -> Result<TripleIter, StoreError> {
+        let union = self.union_default_graph;
+        self.blocking(move |store| {
+            if !union {
+                let triples = store
+                    .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
+                    .map(|quad| quad.map(Triple::from).map_err(StoreError::from));
+                return Ok(Box::new(triples) as TripleIter);
+            }
+            let lookup = store.clone();
+            let triples = store.iter().filter_map(move |quad| {
+                let quad = match quad {
+                    Ok(quad) => quad,
+                    Err(e) => return Some(Err(StoreError::from(e))),
+                };
+                let first = lookup
+                    .quads_for_pattern(
+                        Some(quad.subject.as_ref()),
+                        Some(quad.predicate.as_ref()),
+                        Some(quad.object.as_ref()),
+                        None,
+                    )
+                    .next();
+                match first {
+                    Some(Ok(first)) if first.graph_name != quad.graph_name => None,
+                    Some(Err(e)) => Some(Err(StoreError::from(e))),
+                    _ => Some(Ok(Triple::from(quad))),
+                }
+            });
+            Ok(Box::new(triples) as TripleIter)
         })
         .await
     }

@@ -204,6 +204,24 @@ pub trait Store: Send + Sync + 'static {
     /// Quads of one graph (`Some`) or of every graph (`None`); iterating blocks.
     async fn quads(&self, graph: Option<GraphName>) -> Result<QuadIter, StoreError>;
 
+    /// The distinct triples of the default graph as queries see it (the union of every graph,
+    /// unless configured otherwise); iterating blocks. By default, a `CONSTRUCT` query, whose
+    /// evaluation keeps every triple it gave to drop repeats.
+    async fn default_graph_triples(&self) -> Result<TripleIter, StoreError> {
+        let query = spargebra::SparqlParser::new()
+            .parse_query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+            )
+            .map_err(|e| StoreError::Evaluation(e.to_string()))?;
+        let limits = QueryLimits {
+            timeout: Duration::from_secs(24 * 3600),
+        };
+        match self.query(query, limits).await? {
+            QueryOutput::Graph(triples) => Ok(triples),
+            _ => Err(StoreError::Evaluation("CONSTRUCT gave no graph".to_owned())),
+        }
+    }
+
     /// Whether the named graph holds at least one quad or was created explicitly.
     async fn contains_graph(&self, graph: &NamedNode) -> Result<bool, StoreError>;
 

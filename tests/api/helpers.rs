@@ -7,6 +7,7 @@
 use kgql::config::{Secret, Settings, SettingsLayer};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
@@ -32,12 +33,28 @@ pub fn backend() -> Backend {
     }
 }
 
-/// A free TCP port on loopback (free when asked; the engine binds it right after).
+/// A free TCP port on loopback, for an engine to bind right after.
+///
+/// The ports come from below Linux's ephemeral range (32768–60999): a port the kernel handed out
+/// for `bind(0)` is just as likely to become the local end of some outgoing connection (the tests
+/// make thousands) before the engine binds it.
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    const FIRST: u32 = 16_384;
+    const COUNT: u32 = 16_000;
+    let start = std::process::id().wrapping_mul(7919) % COUNT;
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        assert!(
+            n < COUNT,
+            "no free port between {FIRST} and {}",
+            FIRST + COUNT
+        );
+        let port = (FIRST + (start + n) % COUNT) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// A SPARQL engine started for one test; stopped when dropped.
@@ -68,6 +85,14 @@ impl Engine {
             ports: (free_port(), free_port()),
             running: Running::None,
         };
+        // A port can still be taken between the check and the engine's bind: try other ports.
+        let mut attempts = 0;
+        while let Err(error) = engine.try_resume() {
+            attempts += 1;
+            assert!(attempts < 3, "{error}");
+            let _ = std::fs::remove_dir_all(&engine.home);
+            engine.ports = (free_port(), free_port());
+        }
         let base = format!("http://127.0.0.1:{}", engine.ports.0);
         let layer = match backend() {
             Backend::Embedded => SettingsLayer {
@@ -84,12 +109,18 @@ impl Engine {
                 ..SettingsLayer::default()
             },
         };
-        engine.resume();
         (engine, layer)
     }
 
     /// Starts the engine again on its files and ports, after [`Engine::stop`].
     pub fn resume(&mut self) {
+        if let Err(error) = self.try_resume() {
+            panic!("{error}");
+        }
+    }
+
+    /// Starts the engine on its files and ports.
+    fn try_resume(&mut self) -> Result<(), String> {
         let (http, sql) = self.ports;
         self.running = match backend() {
             Backend::Embedded => Running::None,
@@ -101,12 +132,14 @@ impl Engine {
                     .arg(sql.to_string())
                     .status()
                     .expect("scripts/virtuoso.sh runs");
-                assert!(status.success(), "Virtuoso did not start");
+                if !status.success() {
+                    return Err("Virtuoso did not start".into());
+                }
                 Running::Virtuoso
             }
             Backend::Oxigraph => {
                 let binary = std::env::var("OXIGRAPH_BIN").unwrap_or_else(|_| "oxigraph".into());
-                let child = Command::new(binary)
+                let mut child = Command::new(binary)
                     .args(["serve", "--union-default-graph", "--location"])
                     .arg(&self.home)
                     .args(["--bind", &format!("127.0.0.1:{http}")])
@@ -116,15 +149,19 @@ impl Engine {
                     .expect("oxigraph serve starts (install it with cargo install oxigraph-cli)");
                 let started = Instant::now();
                 while std::net::TcpStream::connect(("127.0.0.1", http)).is_err() {
-                    assert!(
-                        started.elapsed() < Duration::from_secs(30),
-                        "oxigraph serve did not start"
-                    );
+                    if started.elapsed() > Duration::from_secs(30)
+                        || child.try_wait().ok().flatten().is_some()
+                    {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        return Err("oxigraph serve did not start".into());
+                    }
                     std::thread::sleep(Duration::from_millis(50));
                 }
                 Running::Oxigraph(child)
             }
         };
+        Ok(())
     }
 
     /// The engine's Graph Store Protocol endpoint, on remote backends.
