@@ -140,6 +140,8 @@ struct Measured {
     triples: u64,
     generate: Duration,
     load: Duration,
+    /// Building the search index after the load.
+    index: Duration,
     baseline_load: Duration,
     store_bytes: u64,
     baseline_bytes: u64,
@@ -257,6 +259,14 @@ async fn measure(
         .await
         .map_err(|e| e.to_string())?;
     let load = started.elapsed();
+    // `kgql load` then rebuilds the search index: timed apart from the load.
+    let started = Instant::now();
+    backend
+        .store
+        .rebuild_search_index(None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let index = started.elapsed();
 
     reset_peak_memory();
     let mut requests = Vec::new();
@@ -285,6 +295,7 @@ async fn measure(
         triples,
         generate,
         load,
+        index,
         baseline_load,
         store_bytes,
         baseline_bytes: disk_usage(&baseline_dir),
@@ -406,12 +417,13 @@ fn size_name(triples: u64) -> String {
 /// The latency table of one size.
 fn size_table(m: &Measured, baseline: &str) -> String {
     let mut table = format!(
-        "### {} triples\n\nGenerated in {:.2} s. Load: kgql {} triples/s, {baseline} {} triples/s (ratio {:.2}); on disk kgql {} MiB, baseline {} MiB. Export: Turtle {} triples/s, N-Triples {} triples/s. Peak resident memory: {} MiB while querying, {} MiB while exporting.\n\n| request | SPARQL queries | GraphQL median | GraphQL p99 | SPARQL median | SPARQL p99 | ratio of medians |\n|---|---:|---:|---:|---:|---:|---:|\n",
+        "### {} triples\n\nGenerated in {:.2} s. Load: kgql {} triples/s, {baseline} {} triples/s (ratio {:.2}); then the search index in {:.2} s; on disk kgql {} MiB, baseline {} MiB. Export: Turtle {} triples/s, N-Triples {} triples/s. Peak resident memory: {} MiB while querying, {} MiB while exporting.\n\n| request | SPARQL queries | GraphQL median | GraphQL p99 | SPARQL median | SPARQL p99 | ratio of medians |\n|---|---:|---:|---:|---:|---:|---:|\n",
         m.triples,
         m.generate.as_secs_f64(),
         rate(m.triples, m.load),
         rate(m.triples, m.baseline_load),
         m.baseline_load.as_secs_f64() / m.load.as_secs_f64().max(1e-9),
+        m.index.as_secs_f64(),
         mib(m.store_bytes),
         mib(m.baseline_bytes),
         rate(m.triples, m.export_turtle),
@@ -436,15 +448,16 @@ fn size_table(m: &Measured, baseline: &str) -> String {
 /// The whole report: a summary across sizes, then one table per size.
 fn report(results: &[Measured], baseline: &str, iterations: usize) -> String {
     let mut text = format!(
-        "## Scale: generated graphs from ten thousand to ten million triples\n\n`KGQL_BENCH_WRITE=1 cargo bench --bench scale` (method in `benches/scale.rs`): graphs written by `kgql generate --seed 1`, loaded by kgql and by the baseline ({baseline}), then each request of the workload through GraphQL and, alternately, as hand-written SPARQL on the same store, {iterations} times each after a warm-up. Latencies in milliseconds; load and export rates in triples per second; the load ratio is kgql's rate over the baseline's (the target is at least 0.9), the latency ratio GraphQL's median over SPARQL's (the target is at most 1.2). The plot is `{PLOT}`.\n\n![Median latency against graph size]({PLOT})\n\n| triples | load kgql | load baseline | load ratio | disk kgql MiB | disk baseline MiB | peak memory querying MiB | peak memory exporting MiB | export Turtle | export N-Triples |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        "## Scale: generated graphs from ten thousand to ten million triples\n\n`KGQL_BENCH_WRITE=1 cargo bench --bench scale` (method in `benches/scale.rs`): graphs written by `kgql generate --seed 1`, loaded by kgql and by the baseline ({baseline}), then each request of the workload through GraphQL and, alternately, as hand-written SPARQL on the same store, {iterations} times each after a warm-up. Latencies in milliseconds; load and export rates in triples per second; the load ratio is kgql's rate over the baseline's (the target is at least 0.9), the latency ratio GraphQL's median over SPARQL's (the target is at most 1.2). The plot is `{PLOT}`.\n\n![Median latency against graph size]({PLOT})\n\n| triples | load kgql | load baseline | load ratio | search index s | disk kgql MiB | disk baseline MiB | peak memory querying MiB | peak memory exporting MiB | export Turtle | export N-Triples |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     );
     for m in results {
         text.push_str(&format!(
-            "| {} | {} | {} | {:.2} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {:.2} | {:.2} | {} | {} | {} | {} | {} | {} |\n",
             m.triples,
             rate(m.triples, m.load),
             rate(m.triples, m.baseline_load),
             m.baseline_load.as_secs_f64() / m.load.as_secs_f64().max(1e-9),
+            m.index.as_secs_f64(),
             mib(m.store_bytes),
             mib(m.baseline_bytes),
             m.peak_memory.map_or_else(|| "unknown".to_owned(), mib),

@@ -7,7 +7,7 @@ use crate::shacl::{Shapes, ValidationReport};
 use crate::sparql::{self, AnswerKind, DatasetParams, OutputFormat};
 use crate::store::embedded::EmbeddedStore;
 use crate::store::remote::{Credentials, RemoteConfig, RemoteStore};
-use crate::store::{Document, LoadMode, LoadRequest, LoadTarget, SharedStore};
+use crate::store::{Document, LoadMode, LoadRequest, LoadTarget, ProgressFn, SharedStore};
 use crate::{export, generate, http, ontology, stream, telemetry};
 use clap::{Args, Parser, Subcommand};
 use oxigraph::io::{RdfFormat, RdfParser};
@@ -95,6 +95,13 @@ enum Command {
     Query(QueryArgs),
     /// Loads the built-in ontology, shapes and seed graph, replacing their graphs.
     Seed,
+    /// Rebuilds the full-text index of search from the store (embedded store only).
+    ///
+    /// Every write keeps the index in step; a write that stopped half-way (a crash between
+    /// the store's commit and the index's) leaves it marked stale, and the server then rebuilds
+    /// it in the background at start, scanning for searches meanwhile. This rebuilds it now,
+    /// with the server stopped.
+    Reindex,
     /// Validates the store, or RDF files, against the SHACL shapes.
     ///
     /// Without files, validates every distinct triple of the store (all graphs together). With
@@ -336,6 +343,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), CliError> {
         Command::Export(args) => export_graph(&open_store(&settings)?, args).await,
         Command::Query(args) => query(&open_store(&settings)?, &settings, args).await,
         Command::Validate(args) => validate(&open_store(&settings)?, args).await,
+        Command::Reindex => reindex(&open_store(&settings)?).await,
         Command::Seed => {
             let count = ontology::load(&open_store(&settings)?, &settings.base_iri)
                 .await
@@ -346,6 +354,32 @@ async fn run(command: Command, settings: Settings) -> Result<(), CliError> {
     }
 }
 
+/// `kgql reindex`.
+async fn reindex(store: &SharedStore) -> Result<(), CliError> {
+    match rebuild_search_index(store).await? {
+        Some(nodes) => {
+            eprintln!("indexed the texts of {nodes} nodes");
+            Ok(())
+        }
+        None => Err(fail(
+            "this store keeps no search index: searches on a remote engine scan with SPARQL",
+        )),
+    }
+}
+
+/// Rebuilds the store's full-text index with a progress bar; `None` if the store keeps none.
+async fn rebuild_search_index(store: &SharedStore) -> Result<Option<u64>, CliError> {
+    let bar = indicatif::ProgressBar::new_spinner().with_style(
+        indicatif::ProgressStyle::with_template("{spinner} {human_pos} nodes indexed ({per_sec})")
+            .expect("the progress template is valid"),
+    );
+    let progress_bar = bar.clone();
+    let progress: ProgressFn = Arc::new(move |n| progress_bar.set_position(n));
+    let indexed = store.rebuild_search_index(Some(progress)).await;
+    bar.finish_and_clear();
+    indexed.map_err(fail)
+}
+
 async fn serve(settings: Settings, store: SharedStore, no_seed: bool) -> Result<(), CliError> {
     if !no_seed
         && ontology::load_if_empty(&store, &settings.base_iri)
@@ -354,6 +388,7 @@ async fn serve(settings: Settings, store: SharedStore, no_seed: bool) -> Result<
     {
         tracing::info!("the store was empty: loaded the built-in ontology and seed graph");
     }
+    store.catch_up_in_background();
     let bind = settings.bind.clone();
     let server = http::Server::bind(settings.clone(), store)
         .map_err(|e| fail(format!("cannot listen on {bind}: {e}")))?;
@@ -484,6 +519,9 @@ async fn load(store: &SharedStore, args: LoadArgs) -> Result<(), CliError> {
     }
     bar.finish_and_clear();
     eprintln!("loaded {total} quads from {} file(s)", args.files.len());
+    if let Some(nodes) = rebuild_search_index(store).await? {
+        eprintln!("indexed the texts of {nodes} nodes for search");
+    }
     Ok(())
 }
 

@@ -15,6 +15,7 @@ pub mod http;
 pub mod linked_data;
 pub mod metrics;
 pub mod ontology;
+pub mod search;
 pub mod shacl;
 pub mod sparql;
 pub mod store;

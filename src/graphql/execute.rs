@@ -58,6 +58,8 @@ pub struct Stats {
     pub sent: std::sync::atomic::AtomicUsize,
     /// The SPARQL queries the request sent, in order, when their text is kept.
     pub queries: Mutex<Vec<String>>,
+    /// How many searches the store's full-text index answered.
+    pub index_searches: std::sync::atomic::AtomicUsize,
 }
 
 impl Stats {
@@ -110,6 +112,22 @@ pub async fn run(
     let dialect = Dialect {
         lateral: store.supports_lateral().await,
     };
+    let mut source = source;
+    if let ListSource::Search {
+        text,
+        classes,
+        limit,
+        hits: hits @ None,
+    } = &mut source
+    {
+        let limit = usize::try_from(*limit).unwrap_or(usize::MAX);
+        *hits = store.search(text.clone(), classes.clone(), limit).await?;
+        if hits.is_some() {
+            stats
+                .index_searches
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
     let root = Arc::new(OnceLock::new());
     let mut level = vec![Pending {
         source,

@@ -156,6 +156,15 @@ impl GraphqlApi {
             async_graphql::Name::new("sparqlQueries"),
             Value::Number(queries.into()),
         );
+        let index_searches = stats
+            .index_searches
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if index_searches > 0 {
+            kgql.insert(
+                async_graphql::Name::new("indexSearches"),
+                Value::Number(index_searches.into()),
+            );
+        }
         if wants_explain {
             if self.explain {
                 let texts = stats.queries.lock().map(|q| q.clone()).unwrap_or_default();

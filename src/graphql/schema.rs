@@ -501,6 +501,7 @@ fn root_resolver(field_name: &str, model: &Arc<Model>, engine: &Arc<Engine>) -> 
                                 text,
                                 classes,
                                 limit,
+                                hits: None,
                             },
                             None,
                             selection,

@@ -7,6 +7,7 @@ use super::plan::{variable_reader, ConnectionPlan, PlanLimits, Planner, Selectio
 use super::translate::{level_query, Dialect, ListJob, ListSource};
 use super::{vocabulary, SCHEMA_SDL};
 use crate::ontology::PREFIXES;
+use crate::search::Hit;
 use async_graphql::parser::types::{DocumentOperations, Selection as Item};
 use async_graphql::Variables;
 use oxigraph::model::NamedNode;
@@ -17,7 +18,9 @@ fn model() -> Model {
 }
 
 /// The level queries of every root field of `request`, as text.
-fn compile(model: &Model, request: &str, dialect: Dialect) -> String {
+/// Compiles a request's root fields; with `indexed`, searches take their hits from a full-text
+/// index (two made-up hits, one of them with a hostile matched text).
+fn compile(model: &Model, request: &str, dialect: Dialect, indexed: bool) -> String {
     let document = async_graphql::parser::parse_query(request).expect("valid GraphQL");
     let operation = match &document.operations {
         DocumentOperations::Single(operation) => operation,
@@ -60,10 +63,27 @@ fn compile(model: &Model, request: &str, dialect: Dialect) -> String {
                     let selection = planner
                         .nested_selection(field, &["entity"], "Entity")
                         .unwrap();
+                    let hits = indexed.then(|| {
+                        vec![
+                            Hit {
+                                node: NamedNode::new_unchecked(
+                                    "https://w3id.org/kgql/id/event/aifg-summit-2025",
+                                ),
+                                score: 2.0,
+                                matched: "Summit 2025".to_owned(),
+                            },
+                            Hit {
+                                node: NamedNode::new_unchecked("https://w3id.org/kgql/id/x"),
+                                score: 1.0,
+                                matched: "a \"} ; DROP ALL #\n summit".to_owned(),
+                            },
+                        ]
+                    });
                     let search = ListSource::Search {
                         text,
                         classes: Vec::new(),
                         limit: 10,
+                        hits,
                     };
                     (search, None, selection)
                 }
@@ -128,7 +148,9 @@ fn requests_compile_to_their_golden_sparql() {
         let request = std::fs::read_to_string(&path).unwrap();
         // `NAME.no-lateral.graphql` compiles for engines without LATERAL.
         let lateral = !path.to_string_lossy().ends_with(".no-lateral.graphql");
-        let compiled = compile(&model, &request, Dialect { lateral });
+        // `NAME.indexed.graphql`: searches answered by a full-text index.
+        let indexed = path.to_string_lossy().ends_with(".indexed.graphql");
+        let compiled = compile(&model, &request, Dialect { lateral }, indexed);
         // Every compiled query parses back as SPARQL.
         for text in compiled.split("\n# ---\n") {
             spargebra::SparqlParser::new()
@@ -159,7 +181,7 @@ fn hostile_strings_and_iris_stay_terms() {
     let model = model();
     let hostile = r#"{ organizations(filter: { label: { contains: "\"} } ; DROP ALL # \n ünï" },
         iri: { in: ["https://example.org/a%20b"] } }) { nodes { iri } } }"#;
-    let compiled = compile(&model, hostile, Dialect::default());
+    let compiled = compile(&model, hostile, Dialect::default(), false);
     spargebra::SparqlParser::new()
         .parse_query(&compiled)
         .unwrap();

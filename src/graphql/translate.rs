@@ -9,6 +9,7 @@
 
 use super::model::{FieldMapping, Scalar, Source};
 use super::plan::{Child, ConnectionPlan, Filter, Literal, OrderKey, Selection, Test, Window};
+use crate::search::{Hit, SEARCHED};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{Literal as RdfLiteral, NamedNode};
 use spargebra::algebra::{
@@ -33,6 +34,8 @@ pub enum ListSource {
         classes: Vec<NamedNode>,
         /// How many.
         limit: u64,
+        /// The hits, best first, when a full-text index found them; `None`: the query scans.
+        hits: Option<Vec<Hit>>,
     },
     /// The nodes a field leads to from each of these parents.
     Nested {
@@ -624,27 +627,36 @@ fn list_pattern(
     pattern
 }
 
-/// The text properties search looks at.
-pub const SEARCHED: [&str; 5] = [
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2004/02/skos/core#altLabel",
-    "http://schema.org/description",
-    "http://purl.org/dc/terms/title",
-];
-
 /// The best `limit` search hits: `?node`, `?score` (3 for a whole match, 2 for a prefix, 1
-/// inside) and `?matched`.
+/// inside) and `?matched`; given as `VALUES` when an index found them.
 fn search_pattern(builder: &mut Builder, job: &ListJob<'_>) -> GraphPattern {
     let ListSource::Search {
         text,
         classes,
         limit,
+        hits,
     } = &job.source
     else {
         unreachable!("called for search lists")
     };
     let node = v(var::NODE);
+    if let Some(hits) = hits {
+        return GraphPattern::Values {
+            variables: vec![node, v(var::SCORE), v(var::MATCHED)],
+            bindings: hits
+                .iter()
+                .map(|hit| {
+                    vec![
+                        Some(GroundTerm::NamedNode(hit.node.clone())),
+                        Some(GroundTerm::Literal(RdfLiteral::from(hit.score))),
+                        Some(GroundTerm::Literal(RdfLiteral::new_simple_literal(
+                            hit.matched.clone(),
+                        ))),
+                    ]
+                })
+                .collect(),
+        };
+    }
     let (value, score) = (builder.fresh(), builder.fresh());
     let path = SEARCHED
         .iter()

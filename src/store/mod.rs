@@ -12,6 +12,7 @@
 pub mod embedded;
 pub mod remote;
 
+use crate::search::Hit;
 use async_trait::async_trait;
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
 use oxigraph::model::{GraphName, NamedNode, Quad, Triple};
@@ -239,6 +240,31 @@ pub trait Store: Send + Sync + 'static {
 
     /// Checks that the store can answer (the readiness probe).
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The best `limit` nodes having one of `classes` (any node if empty) whose searched texts
+    /// match `text`, from the store's full-text index; `None` when the store has none or it is
+    /// not in step with the data (the caller then scans with SPARQL).
+    async fn search(
+        &self,
+        _text: String,
+        _classes: Vec<NamedNode>,
+        _limit: usize,
+    ) -> Result<Option<Vec<Hit>>, StoreError> {
+        Ok(None)
+    }
+
+    /// Rebuilds the full-text index from the data; returns the number of nodes it holds, or
+    /// `None` for a store without one.
+    async fn rebuild_search_index(
+        &self,
+        _progress: Option<ProgressFn>,
+    ) -> Result<Option<u64>, StoreError> {
+        Ok(None)
+    }
+
+    /// Brings what the store derives from its data (the full-text index) in step in the
+    /// background, if it lags; the server calls it when it starts.
+    fn catch_up_in_background(&self) {}
 }
 
 /// A shared handle to the configured store.

@@ -203,3 +203,41 @@ fn a_generated_graph_loads_and_conforms_with_and_without_the_seed() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("--triples"));
 }
+
+#[test]
+fn reindex_rebuilds_the_search_index_of_every_labelled_node() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    stdout(&kgql(&store, &["seed"]));
+    let output = kgql(&store, &["reindex"]);
+    stdout(&output);
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    // Every node with a searched text, counted by SPARQL.
+    let count = stdout(&kgql(
+        &store,
+        &[
+            "query",
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+             PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+             SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {
+               ?s skos:prefLabel|rdfs:label|skos:altLabel|<http://schema.org/description>|<http://purl.org/dc/terms/title> ?t
+               FILTER(isIRI(?s)) }",
+            "--format",
+            "csv",
+        ],
+    ));
+    let count = count.lines().nth(1).unwrap().trim().to_owned();
+    assert!(count.parse::<u64>().unwrap() > 100, "{count}");
+    assert!(
+        said.contains(&format!("indexed the texts of {count} nodes")),
+        "{said} (SPARQL counts {count})"
+    );
+    // A remote engine keeps no index: the command says so.
+    let output = Command::new(env!("CARGO_BIN_EXE_kgql"))
+        .args(["--store", "http://127.0.0.1:9/sparql", "reindex"])
+        .env_remove("KGQL_CONFIG")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("keeps no search index"));
+}

@@ -2,7 +2,7 @@
 //! directions, filters, ordering, cursor pagination, the number of SPARQL queries per request,
 //! explain, hostile input, and the GraphQL-over-HTTP rules.
 
-use crate::helpers::{spawn_app, spawn_app_with, Options, TestApp};
+use crate::helpers::{backend, spawn_app, spawn_app_with, Backend, Options, TestApp, TOKEN};
 use kgql::config::SettingsLayer;
 use serde_json::{json, Value};
 
@@ -586,6 +586,12 @@ fn search_ranks_matches_in_any_language() {
     );
     assert!(body.get("errors").is_none(), "{body:#}");
     assert_eq!(sparql_queries(&body), 3, "one query per search");
+    // The embedded store answers from its full-text index; remote engines scan.
+    let from_index = &body["extensions"]["kgql"]["indexSearches"];
+    match backend() {
+        Backend::Embedded => assert_eq!(from_index, 3, "{body:#}"),
+        _ => assert!(from_index.is_null(), "{body:#}"),
+    }
     let hits = body["data"]["itu"].as_array().unwrap();
     // The exact match (ITU's acronym) ranks first, and scores never increase.
     assert_eq!(hits[0]["entity"]["iri"], ITU, "{hits:#?}");
@@ -612,6 +618,95 @@ fn search_ranks_matches_in_any_language() {
         .as_str()
         .unwrap()
         .contains("`Nope`"));
+}
+
+/// Runs a SPARQL update with the write token.
+fn update(app: &TestApp, update: &str) {
+    let response = app
+        .post("/sparql")
+        .bearer_auth(TOKEN)
+        .header("content-type", "application/sparql-update")
+        .body(update.to_owned())
+        .send()
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{update}: {}",
+        response.text().unwrap()
+    );
+}
+
+/// The IRIs and scores a search finds.
+fn found(app: &TestApp, text: &str) -> Vec<(String, f64)> {
+    let body = graphql(
+        app,
+        "query($t: String!) { search(text: $t, first: 20) { score entity { iri } } }",
+        json!({ "t": text }),
+    );
+    assert!(body.get("errors").is_none(), "{body:#}");
+    if backend() == Backend::Embedded {
+        assert_eq!(body["extensions"]["kgql"]["indexSearches"], 1, "{body:#}");
+    }
+    body["data"]["search"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["entity"]["iri"].as_str().unwrap().to_owned(),
+                h["score"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn search_follows_every_write() {
+    let app = spawn_app();
+    let x = "https://w3id.org/kgql/id/org/zyxwv-alliance";
+    let graph = "https://w3id.org/kgql/graph/search-test";
+    update(
+        &app,
+        &format!(
+            r#"PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+               INSERT DATA {{ GRAPH <{graph}> {{
+                 <{x}> a <http://www.w3.org/ns/org#Organization> ;
+                   skos:prefLabel "Zyxwv Alliance"@en ; skos:altLabel "ZXQ" }} }}"#
+        ),
+    );
+    assert_eq!(found(&app, "zyxwv"), [(x.to_owned(), 2.0)]);
+    assert_eq!(found(&app, "zxq"), [(x.to_owned(), 3.0)]);
+    // A rewrite through a variable subject.
+    update(
+        &app,
+        r#"PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+           DELETE { GRAPH ?g { ?o skos:prefLabel ?l } }
+           INSERT { GRAPH ?g { ?o skos:prefLabel "Qwertz Alliance"@en } }
+           WHERE { GRAPH ?g { ?o skos:prefLabel ?l FILTER(STR(?l) = "Zyxwv Alliance") } }"#,
+    );
+    assert!(found(&app, "zyxwv").is_empty());
+    assert_eq!(found(&app, "qwertz alliance"), [(x.to_owned(), 3.0)]);
+    // Its graph replaced through the Graph Store Protocol: the node says nothing any more.
+    let response = app
+        .client
+        .put(format!("{}/store?graph={graph}", app.url))
+        .bearer_auth(TOKEN)
+        .header("content-type", "text/turtle")
+        .body("<https://w3id.org/kgql/id/org/other> <http://www.w3.org/2000/01/rdf-schema#label> \"Qwertz Other\" .")
+        .send()
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{}",
+        response.text().unwrap()
+    );
+    assert_eq!(
+        found(&app, "qwertz"),
+        [("https://w3id.org/kgql/id/org/other".to_owned(), 2.0)]
+    );
+    // The graph cleared.
+    update(&app, &format!("CLEAR GRAPH <{graph}>"));
+    assert!(found(&app, "qwertz").is_empty());
 }
 
 #[test]

@@ -2,11 +2,15 @@
 //!
 //! Oxigraph's calls are synchronous, so every one of them runs inside
 //! [`tokio::task::spawn_blocking`]; the store handle is cheap to clone and shared by all threads.
+//! Every write also keeps the full-text index of search in step ([`text`]).
+
+mod text;
 
 use super::{
-    parse_error, LoadMode, LoadRequest, LoadTarget, QuadIter, QueryLimits, QueryOutput, Store,
-    StoreError, StoreSize, TripleIter,
+    parse_error, LoadMode, LoadRequest, LoadTarget, ProgressFn, QuadIter, QueryLimits, QueryOutput,
+    Store, StoreError, StoreSize, TripleIter,
 };
+use crate::search::{Hit, TextIndex};
 use async_trait::async_trait;
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Triple};
 use oxigraph::sparql::{
@@ -21,10 +25,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::Duration;
+use text::{Indexing, Touched};
 use tokio::task::AbortHandle;
 
 /// How many quads are read between two progress reports.
 const PROGRESS_EVERY: u64 = 10_000;
+
+/// The directory of the full-text index, inside the store's.
+const SEARCH_INDEX_DIR: &str = "search-index";
 
 /// An Oxigraph store embedded in the server process.
 #[derive(Clone)]
@@ -32,25 +40,38 @@ pub struct EmbeddedStore {
     store: oxigraph::store::Store,
     union_default_graph: bool,
     evaluations: Arc<AtomicUsize>,
+    indexing: Arc<Indexing>,
 }
 
 impl EmbeddedStore {
-    /// Opens (or creates) an on-disk store in `path`.
+    /// Opens (or creates) an on-disk store in `path`, with its search index in
+    /// `path/search-index`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(path)?;
-        Ok(Self::from_store(oxigraph::store::Store::open(path)?))
+        let index = TextIndex::open(&path.join(SEARCH_INDEX_DIR))
+            .map_err(|e| StoreError::Storage(e.to_string()))?;
+        let store = oxigraph::store::Store::open(path)?;
+        // A new index of an empty store is in step already.
+        if !index.is_ready() && store.is_empty()? {
+            index
+                .mark_ready()
+                .map_err(|e| StoreError::Storage(e.to_string()))?;
+        }
+        Ok(Self::from_store(store, index))
     }
 
     /// Creates an empty in-memory store; its content is lost when the process ends.
     pub fn in_memory() -> Result<Self, StoreError> {
-        Ok(Self::from_store(oxigraph::store::Store::new()?))
+        let index = TextIndex::in_memory().map_err(|e| StoreError::Storage(e.to_string()))?;
+        Ok(Self::from_store(oxigraph::store::Store::new()?, index))
     }
 
-    fn from_store(store: oxigraph::store::Store) -> Self {
+    fn from_store(store: oxigraph::store::Store, index: TextIndex) -> Self {
         Self {
             store,
             union_default_graph: true,
             evaluations: Arc::new(AtomicUsize::new(0)),
+            indexing: Arc::new(Indexing::new(index, true)),
         }
     }
 
@@ -59,6 +80,7 @@ impl EmbeddedStore {
     #[must_use]
     pub fn with_union_default_graph(mut self, union: bool) -> Self {
         self.union_default_graph = union;
+        self.indexing.set_union(union);
         self
     }
 
@@ -243,7 +265,10 @@ impl Store for EmbeddedStore {
 
     async fn update(&self, update: Update) -> Result<(), StoreError> {
         let union = self.union_default_graph;
+        let indexing = self.indexing.clone();
         self.blocking(move |store| {
+            let _lock = indexing.lock();
+            let touched = indexing.touched_by_update(&store, &update)?;
             let mut prepared = SparqlEvaluator::new().for_update(update);
             if union {
                 // A WHERE clause without USING sees every graph, as queries do.
@@ -253,13 +278,36 @@ impl Store for EmbeddedStore {
                     }
                 }
             }
-            prepared.on_store(&store).execute().map_err(update_error)
+            indexing.write(&store, touched, || {
+                prepared.on_store(&store).execute().map_err(update_error)?;
+                Ok(((), HashSet::new()))
+            })
         })
         .await
     }
 
     async fn load(&self, request: LoadRequest) -> Result<u64, StoreError> {
-        self.blocking(move |store| load(&store, request)).await
+        let indexing = self.indexing.clone();
+        self.blocking(move |store| {
+            let _lock = indexing.lock();
+            if request.bulk && request.mode == LoadMode::Append {
+                // Throughput first: the index is left stale, for a rebuild once the data is in
+                // (`kgql load` runs one; a server rebuilds a stale index when it starts).
+                indexing
+                    .index
+                    .mark_stale()
+                    .map_err(|e| StoreError::Storage(e.to_string()))?;
+                return load(&store, request).map(|(count, _)| count);
+            }
+            let touched = match (&request.target, request.mode) {
+                (LoadTarget::Graph(graph), LoadMode::Replace) => {
+                    Touched::Nodes(text::nodes_in(&store, graph.as_ref())?)
+                }
+                _ => Touched::Nodes(HashSet::new()),
+            };
+            indexing.write(&store, touched, || load(&store, request))
+        })
+        .await
     }
 
     async fn quads(&self, graph: Option<GraphName>) -> Result<QuadIter, StoreError> {
@@ -331,16 +379,56 @@ impl Store for EmbeddedStore {
     }
 
     async fn clear_graph(&self, graph: GraphName, drop: bool) -> Result<(), StoreError> {
+        let indexing = self.indexing.clone();
         self.blocking(move |store| {
-            match &graph {
-                GraphName::NamedNode(named) if drop => {
-                    store.remove_named_graph(named)?;
+            let _lock = indexing.lock();
+            let touched = Touched::Nodes(text::nodes_in(&store, graph.as_ref())?);
+            indexing.write(&store, touched, || {
+                match &graph {
+                    GraphName::NamedNode(named) if drop => {
+                        store.remove_named_graph(named)?;
+                    }
+                    _ => store.clear_graph(&graph)?,
                 }
-                _ => store.clear_graph(&graph)?,
-            }
-            Ok(())
+                Ok(((), HashSet::new()))
+            })
         })
         .await
+    }
+
+    async fn search(
+        &self,
+        text: String,
+        classes: Vec<NamedNode>,
+        limit: usize,
+    ) -> Result<Option<Vec<Hit>>, StoreError> {
+        if !self.indexing.index.is_ready() {
+            return Ok(None);
+        }
+        let indexing = self.indexing.clone();
+        self.blocking(move |_| {
+            indexing
+                .index
+                .search(&text, &classes, limit)
+                .map_err(|e| StoreError::Storage(e.to_string()))
+        })
+        .await
+    }
+
+    async fn rebuild_search_index(
+        &self,
+        progress: Option<ProgressFn>,
+    ) -> Result<Option<u64>, StoreError> {
+        let indexing = self.indexing.clone();
+        self.blocking(move |store| indexing.rebuild(&store, progress.as_ref()).map(Some))
+            .await
+    }
+
+    fn catch_up_in_background(&self) {
+        if !self.indexing.index.is_ready() {
+            tracing::info!("the search index lags behind the store: rebuilding it");
+            self.indexing.rebuild_in_background(self.store.clone());
+        }
     }
 
     async fn is_empty(&self) -> Result<bool, StoreError> {
@@ -365,7 +453,12 @@ impl Store for EmbeddedStore {
     }
 }
 
-fn load(store: &oxigraph::store::Store, request: LoadRequest) -> Result<u64, StoreError> {
+/// Loads the request's documents; returns the number of quads read and the nodes whose indexed
+/// statements they wrote or replaced.
+fn load(
+    store: &oxigraph::store::Store,
+    request: LoadRequest,
+) -> Result<(u64, HashSet<NamedNode>), StoreError> {
     let LoadRequest {
         documents,
         target,
@@ -374,13 +467,21 @@ fn load(store: &oxigraph::store::Store, request: LoadRequest) -> Result<u64, Sto
         bulk,
     } = request;
     let mut count = 0_u64;
+    let mut touched = HashSet::new();
     let mut quads = documents
         .into_iter()
         .map(|document| super::read_document(document, &target))
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .flatten()
-        .inspect(|_| {
+        .inspect(|quad| {
+            if let Ok(quad) = quad {
+                if let Some(node) = text::touched_by_quad(quad) {
+                    if !touched.contains(node) {
+                        touched.insert(node.clone());
+                    }
+                }
+            }
             count += 1;
             if count % PROGRESS_EVERY == 0 {
                 if let Some(progress) = &progress {
@@ -392,9 +493,11 @@ fn load(store: &oxigraph::store::Store, request: LoadRequest) -> Result<u64, Sto
         let mut loader = store.bulk_loader();
         loader.load_ok_quads::<StoreError, StoreError>(&mut quads)?;
         loader.commit()?;
+        drop(quads);
     } else {
         let mut transaction = store.start_transaction()?;
         let mut replaced = HashSet::new();
+        let mut replaced_nodes = HashSet::new();
         if let LoadTarget::Graph(graph) = &target {
             if mode == LoadMode::Replace {
                 transaction.clear_graph(graph.as_ref())?;
@@ -410,17 +513,19 @@ fn load(store: &oxigraph::store::Store, request: LoadRequest) -> Result<u64, Sto
                 && matches!(target, LoadTarget::Dataset { .. })
                 && replaced.insert(quad.graph_name.clone())
             {
+                replaced_nodes.extend(text::nodes_in(store, quad.graph_name.as_ref())?);
                 transaction.clear_graph(quad.graph_name.as_ref())?;
             }
             transaction.insert(quad.as_ref());
         }
         transaction.commit()?;
+        drop(quads);
+        touched.extend(replaced_nodes);
     }
-    drop(quads);
     if let Some(progress) = &progress {
         progress(count);
     }
-    Ok(count)
+    Ok((count, touched))
 }
 
 fn evaluation_error(error: QueryEvaluationError, timeout: Duration) -> StoreError {
@@ -454,5 +559,76 @@ impl From<LoaderError> for StoreError {
             LoaderError::Storage(e) => e.into(),
             other => Self::Evaluation(other.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Document;
+
+    fn turtle(text: &'static str) -> LoadRequest {
+        LoadRequest {
+            documents: vec![Document {
+                input: Box::new(text.as_bytes()),
+                format: oxigraph::io::RdfFormat::Turtle,
+                base_iri: None,
+                name: "test".to_owned(),
+            }],
+            target: LoadTarget::Graph(GraphName::NamedNode(NamedNode::new_unchecked(
+                "urn:example:g",
+            ))),
+            mode: LoadMode::Append,
+            progress: None,
+            bulk: false,
+        }
+    }
+
+    async fn search(store: &EmbeddedStore, text: &str) -> Option<Vec<String>> {
+        let hits = store
+            .search(text.to_owned(), Vec::new(), 10)
+            .await
+            .unwrap()?;
+        Some(
+            hits.into_iter()
+                .map(|h| h.node.as_str().to_owned())
+                .collect(),
+        )
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_index_left_stale_is_rebuilt_in_the_background() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = EmbeddedStore::open(dir.path()).unwrap();
+            let request = turtle(
+                "<urn:example:a> <http://www.w3.org/2000/01/rdf-schema#label> \"Alpha Centauri\" .",
+            );
+            store.load(request).await.unwrap();
+            assert_eq!(search(&store, "alpha").await.unwrap(), ["urn:example:a"]);
+        }
+        // A process stopped between the store's commit and the index's leaves the mark.
+        std::fs::write(dir.path().join(SEARCH_INDEX_DIR).join("stale"), b"").unwrap();
+        let store = EmbeddedStore::open(dir.path()).unwrap();
+        assert_eq!(
+            search(&store, "alpha").await,
+            None,
+            "stale: the caller scans"
+        );
+        // Writes meanwhile are kept too.
+        let request =
+            turtle("<urn:example:b> <http://www.w3.org/2000/01/rdf-schema#label> \"Alpha Beta\" .");
+        store.load(request).await.unwrap();
+        store.catch_up_in_background();
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(found) = search(&store, "alpha").await {
+                assert_eq!(found, ["urn:example:a", "urn:example:b"]);
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "not rebuilt");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(store.rebuild_search_index(None).await.unwrap(), Some(2));
     }
 }

@@ -1,0 +1,387 @@
+//! Keeping the full-text index ([`crate::search`]) in step with the embedded store.
+//!
+//! Every write runs under one lock: the nodes it touches (those whose searched texts or classes
+//! it may change) are found first, the write is committed, then those nodes are read again and
+//! replaced in the index. Meanwhile the index is marked stale on disk, so a process stopped
+//! between the two commits leaves a mark that the next start sees (and rebuilds). A write whose
+//! touched nodes cannot be told beforehand (an update of several operations that rewrites
+//! statements through variables, `CLEAR ALL`) rebuilds the index in the background; searches scan
+//! until it is done.
+
+use crate::search::{Entry, TextIndex, SEARCHED};
+use crate::store::{ProgressFn, StoreError};
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
+use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use spargebra::algebra::{GraphPattern, GraphTarget};
+use spargebra::term::{GroundTermPattern, NamedNodePattern, TermPattern, Variable};
+use spargebra::{GraphUpdateOperation, Query, Update};
+use std::collections::{BTreeSet, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// How many nodes are read and replaced per index commit.
+const CHUNK: usize = 10_000;
+
+/// The nodes a write touches.
+#[derive(Debug)]
+pub enum Touched {
+    /// These nodes.
+    Nodes(HashSet<NamedNode>),
+    /// Any node: the index must be rebuilt.
+    Everything,
+}
+
+/// Whether a statement with this predicate changes what the index says of its subject.
+pub fn indexed(predicate: NamedNodeRef<'_>) -> bool {
+    predicate == rdf::TYPE || SEARCHED.contains(&predicate.as_str())
+}
+
+/// The index and what keeps it in step: the write lock, and the rebuild in the background.
+pub struct Indexing {
+    /// The index.
+    pub index: TextIndex,
+    /// Held by every write and by each step of a rebuild.
+    writes: Mutex<()>,
+    /// A rebuild is wanted (again).
+    rebuild_wanted: AtomicBool,
+    /// A rebuild thread runs.
+    rebuilding: AtomicBool,
+    /// Whether the index reads the union of all graphs (else the default graph only).
+    union: AtomicBool,
+}
+
+impl Indexing {
+    pub fn new(index: TextIndex, union: bool) -> Self {
+        Self {
+            index,
+            writes: Mutex::new(()),
+            rebuild_wanted: AtomicBool::new(false),
+            rebuilding: AtomicBool::new(false),
+            union: AtomicBool::new(union),
+        }
+    }
+
+    /// Whether the index reads the union of all graphs (else the default graph only).
+    pub fn set_union(&self, union: bool) {
+        self.union.store(union, Ordering::SeqCst);
+    }
+
+    /// The graph the index reads (`None`: all of them).
+    fn graph(&self) -> Option<GraphNameRef<'static>> {
+        (!self.union.load(Ordering::SeqCst)).then_some(GraphNameRef::DefaultGraph)
+    }
+
+    /// The write lock.
+    pub fn lock(&self) -> MutexGuard<'_, ()> {
+        self.writes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs `write` (a store commit) with the nodes it touches kept in step in the index. The
+    /// caller holds the write lock.
+    pub fn write<T>(
+        self: &Arc<Self>,
+        store: &oxigraph::store::Store,
+        touched: Touched,
+        write: impl FnOnce() -> Result<(T, HashSet<NamedNode>), StoreError>,
+    ) -> Result<T, StoreError> {
+        let was_ready = self.index.is_ready();
+        self.index.mark_stale().map_err(index_error)?;
+        let (value, more) = match write() {
+            Ok(done) => done,
+            Err(e) => {
+                // Nothing was written.
+                if was_ready {
+                    self.index.mark_ready().map_err(index_error)?;
+                }
+                return Err(e);
+            }
+        };
+        match touched {
+            Touched::Nodes(mut nodes) => {
+                nodes.extend(more);
+                let nodes: Vec<NamedNode> = nodes.into_iter().collect();
+                for chunk in nodes.chunks(CHUNK) {
+                    self.reindex(store, chunk)?;
+                }
+                if was_ready {
+                    self.index.mark_ready().map_err(index_error)?;
+                }
+            }
+            Touched::Everything => self.rebuild_in_background(store.clone()),
+        }
+        Ok(value)
+    }
+
+    /// Reads `nodes` from the store and replaces them in the index.
+    fn reindex(
+        &self,
+        store: &oxigraph::store::Store,
+        nodes: &[NamedNode],
+    ) -> Result<(), StoreError> {
+        let entries = nodes
+            .iter()
+            .map(|node| self.entry(store, node))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.index.replace(nodes, entries).map_err(index_error)
+    }
+
+    /// What the index keeps of a node.
+    fn entry(&self, store: &oxigraph::store::Store, node: &NamedNode) -> Result<Entry, StoreError> {
+        let graph = self.graph();
+        let mut texts = BTreeSet::new();
+        for predicate in SEARCHED {
+            let predicate = NamedNodeRef::new_unchecked(predicate);
+            for quad in store.quads_for_pattern(Some(node.into()), Some(predicate), None, graph) {
+                if let Term::Literal(literal) = quad?.object {
+                    texts.insert(literal.value().to_owned());
+                }
+            }
+        }
+        let mut classes = BTreeSet::new();
+        for quad in store.quads_for_pattern(Some(node.into()), Some(rdf::TYPE), None, graph) {
+            if let Term::NamedNode(class) = quad?.object {
+                classes.insert(class);
+            }
+        }
+        Ok(Entry {
+            node: node.clone(),
+            texts: texts.into_iter().collect(),
+            classes: classes.into_iter().collect(),
+        })
+    }
+
+    /// Rebuilds the index from the store, in steps of [`CHUNK`] nodes, each under the write
+    /// lock (writes go on meanwhile and index what they touch themselves); returns the number of
+    /// nodes indexed. The index is stale until the end.
+    pub fn rebuild(
+        &self,
+        store: &oxigraph::store::Store,
+        progress: Option<&ProgressFn>,
+    ) -> Result<u64, StoreError> {
+        let nodes = {
+            let _lock = self.lock();
+            self.index.mark_stale().map_err(index_error)?;
+            self.index.clear().map_err(index_error)?;
+            let graph = self.graph();
+            let mut nodes = BTreeSet::new();
+            for predicate in SEARCHED {
+                let predicate = NamedNodeRef::new_unchecked(predicate);
+                for quad in store.quads_for_pattern(None, Some(predicate), None, graph) {
+                    if let NamedOrBlankNode::NamedNode(node) = quad?.subject {
+                        nodes.insert(node);
+                    }
+                }
+            }
+            nodes.into_iter().collect::<Vec<_>>()
+        };
+        let mut done = 0_u64;
+        for chunk in nodes.chunks(CHUNK) {
+            let _lock = self.lock();
+            self.reindex(store, chunk)?;
+            done += chunk.len() as u64;
+            if let Some(progress) = progress {
+                progress(done);
+            }
+        }
+        self.index.mark_ready().map_err(index_error)?;
+        Ok(self.index.len())
+    }
+
+    /// Rebuilds the index on a thread of its own, unless one is already at it (it then starts
+    /// over once done).
+    pub fn rebuild_in_background(self: &Arc<Self>, store: oxigraph::store::Store) {
+        self.rebuild_wanted.store(true, Ordering::SeqCst);
+        if self.rebuilding.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let this = Arc::clone(self);
+        std::thread::spawn(move || loop {
+            while this.rebuild_wanted.swap(false, Ordering::SeqCst) {
+                let started = std::time::Instant::now();
+                match this.rebuild(&store, None) {
+                    Ok(nodes) => tracing::info!(
+                        nodes,
+                        seconds = started.elapsed().as_secs_f64(),
+                        "search index rebuilt"
+                    ),
+                    Err(e) => tracing::error!(error = %e, "rebuilding the search index failed"),
+                }
+            }
+            this.rebuilding.store(false, Ordering::SeqCst);
+            // A request that came after the last check and before the flag went down.
+            if !this.rebuild_wanted.load(Ordering::SeqCst)
+                || this.rebuilding.swap(true, Ordering::SeqCst)
+            {
+                return;
+            }
+        });
+    }
+
+    /// The nodes an update touches, found before it runs (the caller holds the write lock).
+    pub fn touched_by_update(
+        &self,
+        store: &oxigraph::store::Store,
+        update: &Update,
+    ) -> Result<Touched, StoreError> {
+        let mut nodes = HashSet::new();
+        let alone = update.operations.len() == 1;
+        for operation in &update.operations {
+            match operation {
+                GraphUpdateOperation::InsertData { data } => {
+                    for quad in data {
+                        if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
+                            if indexed(quad.predicate.as_ref()) {
+                                nodes.insert(s.clone());
+                            }
+                        }
+                    }
+                }
+                GraphUpdateOperation::DeleteData { data } => {
+                    for quad in data {
+                        if indexed(quad.predicate.as_ref()) {
+                            nodes.insert(quad.subject.clone());
+                        }
+                    }
+                }
+                GraphUpdateOperation::DeleteInsert {
+                    delete,
+                    insert,
+                    using,
+                    pattern,
+                } => {
+                    let mut variables = BTreeSet::new();
+                    let templates = delete
+                        .iter()
+                        .map(|q| (ground_subject(&q.subject), &q.predicate))
+                        .chain(insert.iter().map(|q| (subject(&q.subject), &q.predicate)));
+                    for (subject, predicate) in templates {
+                        let matters = match predicate {
+                            NamedNodePattern::NamedNode(p) => indexed(p.as_ref()),
+                            NamedNodePattern::Variable(_) => true,
+                        };
+                        match subject {
+                            _ if !matters => {}
+                            Subject::Node(node) => {
+                                nodes.insert(node);
+                            }
+                            Subject::Variable(v) => {
+                                variables.insert(v);
+                            }
+                            Subject::Other => {}
+                        }
+                    }
+                    if variables.is_empty() {
+                        continue;
+                    }
+                    // Evaluated before the update, the WHERE clause binds what the update will
+                    // bind only if nothing runs before it.
+                    if !alone {
+                        return Ok(Touched::Everything);
+                    }
+                    let query = Query::Select {
+                        dataset: using.clone(),
+                        pattern: GraphPattern::Distinct {
+                            inner: Box::new(GraphPattern::Project {
+                                inner: pattern.clone(),
+                                variables: variables.iter().cloned().collect(),
+                            }),
+                        },
+                        base_iri: None,
+                    };
+                    let mut prepared = SparqlEvaluator::new().for_query(query);
+                    if self.union.load(Ordering::SeqCst) && using.is_none() {
+                        prepared.dataset_mut().set_default_graph_as_union();
+                    }
+                    let results = prepared
+                        .on_store(store)
+                        .execute()
+                        .map_err(|e| StoreError::Evaluation(e.to_string()))?;
+                    if let QueryResults::Solutions(solutions) = results {
+                        for solution in solutions {
+                            let solution =
+                                solution.map_err(|e| StoreError::Evaluation(e.to_string()))?;
+                            for (_, term) in solution.iter() {
+                                if let Term::NamedNode(node) = term {
+                                    nodes.insert(node.clone());
+                                }
+                            }
+                        }
+                    }
+                }
+                GraphUpdateOperation::Clear { graph, .. }
+                | GraphUpdateOperation::Drop { graph, .. } => match graph {
+                    GraphTarget::NamedNode(g) => {
+                        nodes.extend(nodes_in(store, GraphNameRef::NamedNode(g.as_ref()))?);
+                    }
+                    GraphTarget::DefaultGraph => {
+                        nodes.extend(nodes_in(store, GraphNameRef::DefaultGraph)?);
+                    }
+                    GraphTarget::NamedGraphs | GraphTarget::AllGraphs => {
+                        return Ok(Touched::Everything)
+                    }
+                },
+                GraphUpdateOperation::Create { .. } => {}
+                GraphUpdateOperation::Load { .. } => return Ok(Touched::Everything),
+            }
+        }
+        Ok(Touched::Nodes(nodes))
+    }
+}
+
+/// The nodes a quad touches, if any.
+pub fn touched_by_quad(quad: &Quad) -> Option<&NamedNode> {
+    match &quad.subject {
+        NamedOrBlankNode::NamedNode(s) if indexed(quad.predicate.as_ref()) => Some(s),
+        _ => None,
+    }
+}
+
+/// The nodes of a graph with indexed statements.
+pub fn nodes_in(
+    store: &oxigraph::store::Store,
+    graph: GraphNameRef<'_>,
+) -> Result<HashSet<NamedNode>, StoreError> {
+    let mut nodes = HashSet::new();
+    for predicate in SEARCHED
+        .iter()
+        .map(|p| NamedNodeRef::new_unchecked(p))
+        .chain([rdf::TYPE])
+    {
+        for quad in store.quads_for_pattern(None, Some(predicate), None, Some(graph)) {
+            if let NamedOrBlankNode::NamedNode(node) = quad?.subject {
+                nodes.insert(node);
+            }
+        }
+    }
+    Ok(nodes)
+}
+
+/// The subject of a template.
+enum Subject {
+    Node(NamedNode),
+    Variable(Variable),
+    Other,
+}
+
+fn subject(pattern: &TermPattern) -> Subject {
+    match pattern {
+        TermPattern::NamedNode(n) => Subject::Node(n.clone()),
+        TermPattern::Variable(v) => Subject::Variable(v.clone()),
+        _ => Subject::Other,
+    }
+}
+
+fn ground_subject(pattern: &GroundTermPattern) -> Subject {
+    match pattern {
+        GroundTermPattern::NamedNode(n) => Subject::Node(n.clone()),
+        GroundTermPattern::Variable(v) => Subject::Variable(v.clone()),
+        _ => Subject::Other,
+    }
+}
+
+fn index_error(e: crate::search::IndexError) -> StoreError {
+    StoreError::Storage(e.to_string())
+}
