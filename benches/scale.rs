@@ -19,6 +19,11 @@
 //!   `clear_refs`) and read after the latency workload, then reset again and read after the
 //!   exports: the peaks of serving queries and of exporting that graph.
 //! - **Export**: the whole graph streamed as Turtle and as N-Triples; triples per second.
+//! - **Throughput**: where `wrk` is installed, kgql's HTTP server runs on the store (in this
+//!   process) and `wrk` (8 connections, 2 threads) sends it the lookup and the filtered page,
+//!   through `/graphql` and as hand-written SPARQL through `/sparql`; then, where `oxigraph` is
+//!   installed, `oxigraph serve` runs on the same store directory and gets the same SPARQL.
+//!   Requests per second of each; `KGQL_SCALE_THROUGHPUT_SECS` (default 10) per measure.
 //!
 //! # Running
 //!
@@ -153,6 +158,24 @@ struct Measured {
     peak_export_memory: Option<u64>,
     export_turtle: Duration,
     export_ntriples: Duration,
+    /// Requests per second under concurrent load, per request of [`THROUGHPUT`].
+    throughput: Vec<Throughput>,
+}
+
+/// The requests of [`WORKLOAD`] measured under concurrent load.
+const THROUGHPUT: [usize; 2] = [0, 1];
+
+/// Concurrent connections of the load generator.
+const CONNECTIONS: u32 = 8;
+
+/// Requests per second of one request under concurrent load.
+struct Throughput {
+    /// kgql's `/graphql`.
+    graphql: f64,
+    /// kgql's `/sparql`, hand-written SPARQL.
+    sparql: f64,
+    /// `oxigraph serve`, the same SPARQL (`None` where `oxigraph` is not installed).
+    oxigraph: Option<f64>,
 }
 
 fn main() -> ExitCode {
@@ -288,9 +311,61 @@ async fn measure(
     let export_turtle = export(&backend, RdfFormat::Turtle).await?;
     let export_ntriples = export(&backend, RdfFormat::NTriples).await?;
     let peak_export_memory = peak_resident_memory();
+    let mut throughput = Vec::new();
+    let wrk_seconds = std::env::var("KGQL_SCALE_THROUGHPUT_SECS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_u64);
+    let load_test = timed && wrk_installed();
+    if load_test {
+        let (port, stopper, thread) = start_server(backend.store.clone(), &store_dir)?;
+        for &index in &THROUGHPUT {
+            let case = &WORKLOAD[index];
+            let url = format!("http://127.0.0.1:{port}");
+            let body = serde_json::json!({ "query": case.graphql }).to_string();
+            let graphql = wrk(
+                &format!("{url}/graphql"),
+                "application/json",
+                "application/json",
+                &body,
+                wrk_seconds,
+            )?;
+            let query = format!("{}{}", common::PREFIXES, case.sparql);
+            let sparql = wrk(
+                &format!("{url}/sparql"),
+                "application/sparql-query",
+                "application/sparql-results+json",
+                &query,
+                wrk_seconds,
+            )?;
+            throughput.push(Throughput {
+                graphql,
+                sparql,
+                oxigraph: None,
+            });
+        }
+        stopper.stop().await;
+        thread
+            .join()
+            .map_err(|_| "the server thread panicked".to_owned())?;
+    }
     // Sizes on disk once both stores are closed (the baseline's already is).
     drop(backend);
     let store_bytes = disk_usage(&store_dir);
+    if let (true, Some(cli)) = (load_test, baseline) {
+        let mut server = OxigraphServer::start(cli, &store_dir)?;
+        for (slot, &index) in throughput.iter_mut().zip(&THROUGHPUT) {
+            let query = format!("{}{}", common::PREFIXES, WORKLOAD[index].sparql);
+            slot.oxigraph = Some(wrk(
+                &format!("http://127.0.0.1:{}/query", server.port),
+                "application/sparql-query",
+                "application/sparql-results+json",
+                &query,
+                wrk_seconds,
+            )?);
+        }
+        server.stop();
+    }
     Ok(Measured {
         triples,
         generate,
@@ -304,7 +379,150 @@ async fn measure(
         peak_export_memory,
         export_turtle,
         export_ntriples,
+        throughput,
     })
+}
+
+/// Whether `wrk` runs.
+fn wrk_installed() -> bool {
+    Command::new("wrk")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
+/// Requests per second that `wrk` gets from POSTing `body` to `url` for `seconds` over
+/// [`CONNECTIONS`] connections; an error if any answer is not a success.
+fn wrk(
+    url: &str,
+    content_type: &str,
+    accept: &str,
+    body: &str,
+    seconds: u64,
+) -> Result<f64, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let script = dir.path().join("post.lua");
+    // A long bracket string holds any body that does not contain its closing bracket.
+    let mut level = String::from("=");
+    while body.contains(&format!("]{level}]")) {
+        level.push('=');
+    }
+    std::fs::write(
+        &script,
+        format!(
+            "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"{content_type}\"\nwrk.headers[\"Accept\"] = \"{accept}\"\nwrk.body = [{level}[{body}]{level}]\n"
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    let output = Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{CONNECTIONS}"),
+            &format!("-d{seconds}s"),
+            "--timeout",
+            "60s",
+            "-s",
+        ])
+        .arg(&script)
+        .arg(url)
+        .output()
+        .map_err(|e| format!("wrk: {e}"))?;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    if !output.status.success() || text.contains("Non-2xx") {
+        return Err(format!(
+            "wrk on {url} failed:\n{text}{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    text.lines()
+        .find_map(|line| line.strip_prefix("Requests/sec:"))
+        .and_then(|n| n.trim().parse().ok())
+        .ok_or_else(|| format!("no request rate in wrk's output:\n{text}"))
+}
+
+/// Starts kgql's HTTP server on `store`, on a thread of its own: its port, its stopper and the
+/// thread (which ends when the server is stopped).
+fn start_server(
+    store: kgql::store::SharedStore,
+    dir: &Path,
+) -> Result<(u16, kgql::http::Stopper, std::thread::JoinHandle<()>), String> {
+    let layer = kgql::config::SettingsLayer {
+        bind: Some("127.0.0.1:0".to_owned()),
+        store: Some(dir.display().to_string()),
+        ..kgql::config::SettingsLayer::default()
+    };
+    let settings = kgql::config::Settings::resolve(layer).map_err(|e| e.to_string())?;
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async move {
+            let server = match kgql::http::Server::bind(settings, store) {
+                Ok(server) => server,
+                Err(e) => {
+                    let _ = sender.send(Err(e.to_string()));
+                    return;
+                }
+            };
+            let _ = sender.send(Ok((server.port(), server.stopper())));
+            if let Err(e) = server.run().await {
+                eprintln!("kgql's server failed: {e}");
+            }
+        });
+    });
+    let (port, stopper) = receiver
+        .recv()
+        .map_err(|_| "the server thread ended".to_owned())??;
+    Ok((port, stopper, thread))
+}
+
+/// `oxigraph serve` on a store directory.
+struct OxigraphServer {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl OxigraphServer {
+    fn start(cli: &Path, dir: &Path) -> Result<Self, String> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(|e| e.to_string())?
+            .port();
+        let child = Command::new(cli)
+            .args(["serve", "--union-default-graph", "--location"])
+            .arg(dir)
+            .args(["--bind", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("oxigraph serve: {e}"))?;
+        let mut server = Self { child, port };
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if started.elapsed() > Duration::from_secs(60) {
+                server.stop();
+                return Err("oxigraph serve did not start".to_owned());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(server)
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for OxigraphServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
 }
 
 /// The `oxigraph` executable, on the PATH or in `~/.cargo/bin`.
@@ -442,6 +660,21 @@ fn size_table(m: &Measured, baseline: &str) -> String {
             millis(percentile(sparql, 0.99)),
         ));
     }
+    if !m.throughput.is_empty() {
+        table.push_str(&format!(
+            "\nThroughput with {CONNECTIONS} concurrent connections (`wrk`), requests per second:\n\n| request | kgql `/graphql` | kgql `/sparql` | `oxigraph serve` | GraphQL / Oxigraph |\n|---|---:|---:|---:|---:|\n"
+        ));
+        for (t, &index) in m.throughput.iter().zip(&THROUGHPUT) {
+            let (oxigraph, ratio) = match t.oxigraph {
+                Some(o) => (format!("{o:.1}"), format!("{:.2}", t.graphql / o.max(1e-9))),
+                None => ("not installed".to_owned(), "-".to_owned()),
+            };
+            table.push_str(&format!(
+                "| {} | {:.1} | {:.1} | {oxigraph} | {ratio} |\n",
+                WORKLOAD[index].name, t.graphql, t.sparql
+            ));
+        }
+    }
     table
 }
 
@@ -487,6 +720,34 @@ fn report(results: &[Measured], baseline: &str, iterations: usize) -> String {
         text.push('\n');
     }
     text.push('\n');
+    if results.iter().any(|m| !m.throughput.is_empty()) {
+        text.push_str(&format!(
+            "Throughput with {CONNECTIONS} concurrent connections (requests per second: kgql `/graphql` / kgql `/sparql` / `oxigraph serve`):\n\n| request |"
+        ));
+        for m in results {
+            text.push_str(&format!(" {} |", size_name(m.triples)));
+        }
+        text.push_str("\n|---|");
+        text.push_str(&"---:|".repeat(results.len()));
+        text.push('\n');
+        for (k, &index) in THROUGHPUT.iter().enumerate() {
+            text.push_str(&format!("| {} |", WORKLOAD[index].name));
+            for m in results {
+                match m.throughput.get(k) {
+                    Some(t) => text.push_str(&format!(
+                        " {:.1} / {:.1} / {} |",
+                        t.graphql,
+                        t.sparql,
+                        t.oxigraph
+                            .map_or_else(|| "-".to_owned(), |o| format!("{o:.1}"))
+                    )),
+                    None => text.push_str(" - |"),
+                }
+            }
+            text.push('\n');
+        }
+        text.push('\n');
+    }
     for m in results {
         text.push_str(&size_table(m, baseline));
         text.push('\n');

@@ -99,9 +99,25 @@ impl Server {
         self.port
     }
 
-    /// Serves until the process is stopped.
+    /// What stops the server from another task or thread.
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.server.handle())
+    }
+
+    /// Serves until the process is stopped (or a [`Stopper`] stops the server).
     pub async fn run(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// Stops a running [`Server`].
+#[derive(Clone)]
+pub struct Stopper(actix_web::dev::ServerHandle);
+
+impl Stopper {
+    /// Stops accepting connections, lets the requests under way finish, and stops.
+    pub async fn stop(&self) {
+        self.0.stop(true).await;
     }
 }
 
