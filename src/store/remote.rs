@@ -751,10 +751,23 @@ impl RemoteStore {
                     }
                 }
                 GraphUpdateOperation::Drop { silent, graph } => {
-                    let silent = silent || !matches!(graph, GraphTarget::NamedNode(_));
+                    // Virtuoso refuses to drop a graph that came to be by its statements
+                    // ("has not been explicitly created before"): the graph's existence is
+                    // checked here, its statements cleared, then the graph dropped silently.
+                    if let (false, GraphTarget::NamedNode(named)) = (silent, &graph) {
+                        if !self.contains_graph(named).await? {
+                            return Err(StoreError::Evaluation(format!(
+                                "the graph {named} does not exist"
+                            )));
+                        }
+                    }
                     for graph in self.targets(graph).await? {
+                        operations.push(GraphUpdateOperation::Clear {
+                            silent: true,
+                            graph: GraphTarget::NamedNode(graph.clone()),
+                        });
                         operations.push(GraphUpdateOperation::Drop {
-                            silent,
+                            silent: true,
                             graph: GraphTarget::NamedNode(graph),
                         });
                     }

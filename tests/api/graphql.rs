@@ -704,9 +704,19 @@ fn search_follows_every_write() {
         found(&app, "qwertz"),
         [("https://w3id.org/kgql/id/org/other".to_owned(), 2.0)]
     );
-    // The graph cleared.
-    update(&app, &format!("CLEAR GRAPH <{graph}>"));
+    // The graph dropped.
+    update(&app, &format!("DROP GRAPH <{graph}>"));
     assert!(found(&app, "qwertz").is_empty());
+    // Dropped, it is gone: dropping it again is an error, and changes nothing.
+    let response = app
+        .post("/sparql")
+        .bearer_auth(TOKEN)
+        .header("content-type", "application/sparql-update")
+        .body(format!("DROP GRAPH <{graph}>"))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(response.text().unwrap().contains("does not exist"));
 }
 
 #[test]
