@@ -297,7 +297,7 @@ impl Store for EmbeddedStore {
                     .index
                     .mark_stale()
                     .map_err(|e| StoreError::Storage(e.to_string()))?;
-                return load(&store, request).map(|(count, _)| count);
+                return load(&store, request, false).map(|(count, _)| count);
             }
             let touched = match (&request.target, request.mode) {
                 (LoadTarget::Graph(graph), LoadMode::Replace) => {
@@ -305,7 +305,7 @@ impl Store for EmbeddedStore {
                 }
                 _ => Touched::Nodes(HashSet::new()),
             };
-            indexing.write(&store, touched, || load(&store, request))
+            indexing.write(&store, touched, || load(&store, request, true))
         })
         .await
     }
@@ -453,11 +453,12 @@ impl Store for EmbeddedStore {
     }
 }
 
-/// Loads the request's documents; returns the number of quads read and the nodes whose indexed
-/// statements they wrote or replaced.
+/// Loads the request's documents; returns the number of quads read and (if `touching`) the
+/// nodes whose indexed statements they wrote or replaced.
 fn load(
     store: &oxigraph::store::Store,
     request: LoadRequest,
+    touching: bool,
 ) -> Result<(u64, HashSet<NamedNode>), StoreError> {
     let LoadRequest {
         documents,
@@ -475,7 +476,7 @@ fn load(
         .into_iter()
         .flatten()
         .inspect(|quad| {
-            if let Ok(quad) = quad {
+            if let (true, Ok(quad)) = (touching, quad) {
                 if let Some(node) = text::touched_by_quad(quad) {
                     if !touched.contains(node) {
                         touched.insert(node.clone());
