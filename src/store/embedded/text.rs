@@ -186,7 +186,10 @@ impl Indexing {
                 progress(done);
             }
         }
-        self.index.mark_ready().map_err(index_error)?;
+        // A write that asked for a rebuild meanwhile may not be in: stay stale for the next one.
+        if !self.rebuild_wanted.load(Ordering::SeqCst) {
+            self.index.mark_ready().map_err(index_error)?;
+        }
         Ok(self.index.len())
     }
 
