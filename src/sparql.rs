@@ -243,7 +243,12 @@ pub fn write_output(
             QueryResultsSerializer::from_format(format)
                 .serialize_boolean_to_writer(writer, value)?;
         }
-        (QueryOutput::Solutions { variables, rows }, OutputFormat::Results(format)) => {
+        (
+            QueryOutput::Solutions {
+                variables, rows, ..
+            },
+            OutputFormat::Results(format),
+        ) => {
             let mut serializer = QueryResultsSerializer::from_format(format)
                 .serialize_solutions_to_writer(writer, variables.to_vec())?;
             for row in rows {
@@ -344,6 +349,11 @@ pub async fn select(
     limits: QueryLimits,
 ) -> Result<Vec<QuerySolution>, StoreError> {
     match store.query(query, limits).await? {
+        QueryOutput::Solutions {
+            rows,
+            complete: true,
+            ..
+        } => rows.collect(),
         QueryOutput::Solutions { rows, .. } => {
             tokio::task::spawn_blocking(move || rows.collect::<Result<Vec<_>, _>>())
                 .await

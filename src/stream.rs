@@ -79,18 +79,40 @@ pub fn from_blocking_writer(
     }))
 }
 
-/// Waits for the first item of `stream`: an error there is returned as such, otherwise the
-/// stream is given back whole. Lets a caller choose the response status after the work that is
-/// most likely to fail (query evaluation up to the first chunk) has run.
-pub async fn first_chunk(mut stream: ByteStream) -> Result<ByteStream, io::Error> {
+/// A response body, as [`first_chunk`] found it.
+pub enum Body {
+    /// The writer finished within its first chunk: the whole body (sent with its length, in one
+    /// write).
+    Whole(Bytes),
+    /// The rest is still being written.
+    Streaming(ByteStream),
+}
+
+/// Waits for the first item of `stream`: an error there is returned as such, otherwise the body
+/// is given back whole. Lets a caller choose the response status after the work that is most
+/// likely to fail (query evaluation up to the first chunk) has run. A first chunk short of
+/// [`CHUNK_SIZE`] is the writer's last (it sends a partial chunk only when it is done), so a
+/// small body comes back complete, and an error just after it is still an error.
+pub async fn first_chunk(mut stream: ByteStream) -> Result<Body, io::Error> {
     use futures_util::StreamExt;
-    match stream.next().await {
-        None => Ok(Box::pin(futures_util::stream::empty())),
-        Some(Err(error)) => Err(error),
-        Some(Ok(chunk)) => Ok(Box::pin(
-            futures_util::stream::once(async move { Ok(chunk) }).chain(stream),
-        )),
+    let chunk = match stream.next().await {
+        None => return Ok(Body::Whole(Bytes::new())),
+        Some(Err(error)) => return Err(error),
+        Some(Ok(chunk)) => chunk,
+    };
+    if chunk.len() < CHUNK_SIZE {
+        match stream.next().await {
+            None => return Ok(Body::Whole(chunk)),
+            Some(Err(error)) => return Err(error),
+            Some(Ok(next)) => {
+                let head = futures_util::stream::iter([Ok(chunk), Ok(next)]);
+                return Ok(Body::Streaming(Box::pin(head.chain(stream))));
+            }
+        }
     }
+    Ok(Body::Streaming(Box::pin(
+        futures_util::stream::once(async move { Ok(chunk) }).chain(stream),
+    )))
 }
 
 /// Collects a whole stream (for small bodies and tests).

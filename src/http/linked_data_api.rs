@@ -1,6 +1,7 @@
 //! Linked data: `/id/…` entity pages, `/export` and `/.well-known/void`.
 
 use super::error::ApiError;
+use super::BodyOrStream;
 use super::{accept, parse_params, public_url, single, State};
 use crate::formats::{self, RDF_FORMATS};
 use crate::linked_data::{self, IriMapper};
@@ -164,7 +165,7 @@ async fn export(request: HttpRequest, state: State) -> Result<HttpResponse, ApiE
             header::CONTENT_DISPOSITION,
             format!("inline; filename=\"kgql.{}\"", format.file_extension()),
         ))
-        .streaming(body))
+        .body_or_stream(body))
 }
 
 async fn void(request: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {

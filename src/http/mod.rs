@@ -243,3 +243,17 @@ pub(crate) fn utf8(body: &[u8], what: &str) -> Result<String, ApiError> {
 
 /// Shared state, for handlers.
 pub(crate) type State = web::Data<AppState>;
+
+/// Sends a body as [`crate::stream::first_chunk`] found it: whole, with its length, or streamed.
+trait BodyOrStream {
+    fn body_or_stream(&mut self, body: crate::stream::Body) -> actix_web::HttpResponse;
+}
+
+impl BodyOrStream for actix_web::HttpResponseBuilder {
+    fn body_or_stream(&mut self, body: crate::stream::Body) -> actix_web::HttpResponse {
+        match body {
+            crate::stream::Body::Whole(bytes) => self.body(bytes),
+            crate::stream::Body::Streaming(stream) => self.streaming(stream),
+        }
+    }
+}

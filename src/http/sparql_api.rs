@@ -1,9 +1,11 @@
 //! `/sparql`: the SPARQL 1.1 Protocol (query and update; GET, form POST, direct POST).
 
 use super::error::ApiError;
+use super::BodyOrStream;
 use super::{accept, all, auth, content_type, parse_params, public_url, single, utf8, State};
 use crate::linked_data;
 use crate::sparql::{self, AnswerKind, DatasetParams, OutputFormat};
+use crate::store::QueryOutput;
 use crate::stream;
 use actix_web::{web, HttpRequest, HttpResponse};
 use bytes::Bytes;
@@ -113,14 +115,22 @@ async fn dispatch(
             .ok_or_else(|| ApiError::NotAcceptable(available(AnswerKind::of(&query))))?;
             state.metrics.count_queries("sparql", 1);
             let output = state.store.query(query, state.query_limits()).await?;
-            let body =
-                stream::from_blocking_writer(move |w| sparql::write_output(output, format, w));
-            let body = stream::first_chunk(body)
-                .await
-                .map_err(ApiError::from_stream_error)?;
+            let body = if let QueryOutput::Solutions { complete: true, .. } = output {
+                // Every row is in memory: writing them never waits, so no thread is needed.
+                let mut body = Vec::new();
+                sparql::write_output(output, format, &mut body)
+                    .map_err(ApiError::from_stream_error)?;
+                stream::Body::Whole(body.into())
+            } else {
+                let body =
+                    stream::from_blocking_writer(move |w| sparql::write_output(output, format, w));
+                stream::first_chunk(body)
+                    .await
+                    .map_err(ApiError::from_stream_error)?
+            };
             Ok(HttpResponse::Ok()
                 .content_type(format.content_type())
-                .streaming(body))
+                .body_or_stream(body))
         }
         Operation::Update(text) => {
             auth::require_write(request, state.settings.write_token.as_ref())?;

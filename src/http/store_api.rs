@@ -2,6 +2,7 @@
 //! `?default`) and direct (`/store/…`) graph identification.
 
 use super::error::ApiError;
+use super::BodyOrStream;
 use super::{accept, auth, content_type, parse_params, public_url, single, State};
 use crate::formats::{self, RDF_FORMATS};
 use crate::sparql;
@@ -175,7 +176,7 @@ async fn read(
         .map_err(ApiError::from_stream_error)?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
-        .streaming(body))
+        .body_or_stream(body))
 }
 
 /// A fresh graph name for a POST to the store itself.

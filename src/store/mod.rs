@@ -39,8 +39,10 @@ pub enum QueryOutput {
     Solutions {
         /// The projected variables, in order.
         variables: Arc<[Variable]>,
-        /// The rows; iterating blocks.
+        /// The rows; iterating blocks, unless `complete`.
         rows: SolutionIter,
+        /// Every row is already in memory: iterating never waits (a small answer).
+        complete: bool,
     },
     /// The answer to a CONSTRUCT or DESCRIBE query; iterating blocks.
     Graph(TripleIter),

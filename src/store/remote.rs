@@ -411,6 +411,7 @@ impl RemoteStore {
                     Ok(QueryOutput::Solutions {
                         variables,
                         rows: Box::new(rows) as SolutionIter,
+                        complete: false,
                     })
                 }
             }
@@ -502,8 +503,9 @@ impl RemoteStore {
 
     /// Runs a SELECT written by kgql itself and collects its rows.
     async fn select_all(&self, query: Query) -> Result<Vec<Vec<Option<Term>>>, StoreError> {
-        let QueryOutput::Solutions { variables, rows } =
-            self.run_query(query, QueryLimits::default()).await?
+        let QueryOutput::Solutions {
+            variables, rows, ..
+        } = self.run_query(query, QueryLimits::default()).await?
         else {
             return Err(StoreError::Evaluation("expected solutions".to_owned()));
         };

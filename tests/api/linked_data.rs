@@ -239,3 +239,28 @@ fn operations_endpoints_answer() {
     assert!(metrics.contains("kgql_sparql_queries_total{origin=\"sparql\"} 1"));
     assert!(metrics.contains("kgql_store_quads "));
 }
+
+#[test]
+fn small_answers_carry_their_length_and_large_ones_stream() {
+    let app = spawn_app();
+    let small = app
+        .post("/sparql")
+        .header("content-type", "application/sparql-query")
+        .header("accept", "application/sparql-results+json")
+        .body("SELECT ?p ?o WHERE { <https://w3id.org/kgql/id/org/itu> ?p ?o }")
+        .send()
+        .unwrap();
+    assert_eq!(small.status(), 200);
+    let length: usize = small.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(small.bytes().unwrap().len(), length);
+    // The whole store, larger than one chunk: sent as it is written.
+    let large = app.get("/export?format=nt").send().unwrap();
+    assert_eq!(large.status(), 200);
+    assert!(large.headers().get("content-length").is_none());
+    assert_eq!(large.headers()["transfer-encoding"], "chunked");
+    assert!(large.bytes().unwrap().len() > 64 * 1024);
+}

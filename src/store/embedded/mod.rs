@@ -98,10 +98,11 @@ impl EmbeddedStore {
 /// Rows buffered between the thread that evaluates a query and its consumer.
 const ROW_BUFFER: usize = 1024;
 
-/// What a query's evaluation says first: its kind, and its variables or its boolean.
+/// What a query's evaluation says first: its kind, and its variables (and whether the rows
+/// handed over with them are all of them) or its boolean.
 enum Head {
     Boolean(bool),
-    Solutions(Arc<[Variable]>),
+    Solutions(Arc<[Variable]>, bool),
     Graph,
 }
 
@@ -138,6 +139,9 @@ impl Drop for EvaluationGuard {
 /// cartesian product computed in memory, say) it can go on for a while. The deadline is kept
 /// here too, so the answer never waits past it.
 struct DeadlineRows {
+    /// The rows handed over with the head.
+    first: std::vec::IntoIter<Result<Row, StoreError>>,
+    /// The rest.
     rows: Receiver<Result<Row, StoreError>>,
     deadline: tokio::time::Instant,
     timeout: Duration,
@@ -150,6 +154,9 @@ impl Iterator for DeadlineRows {
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
             return None;
+        }
+        if let Some(row) = self.first.next() {
+            return Some(row);
         }
         let left = self
             .deadline
@@ -206,15 +213,23 @@ impl Store for EmbeddedStore {
                     let _ = head_sender.send(Err(evaluation_error(e, timeout)));
                 }
                 Ok(QueryResults::Boolean(value)) => {
-                    let _ = head_sender.send(Ok(Head::Boolean(value)));
+                    let _ = head_sender.send(Ok((Head::Boolean(value), Vec::new())));
                 }
                 Ok(QueryResults::Solutions(solutions)) => {
                     let variables: Arc<[Variable]> = solutions.variables().into();
-                    if head_sender.send(Ok(Head::Solutions(variables))).is_ok() {
-                        for row in solutions {
-                            let row = row
-                                .map(Row::Solution)
-                                .map_err(|e| evaluation_error(e, timeout));
+                    let mut rows = solutions.map(|row| {
+                        row.map(Row::Solution)
+                            .map_err(|e| evaluation_error(e, timeout))
+                    });
+                    // The first rows go with the head, in one hand-over: a small answer never
+                    // waits on the channel row by row.
+                    let first: Vec<_> = rows.by_ref().take(ROW_BUFFER).collect();
+                    let complete = first.len() < ROW_BUFFER;
+                    if head_sender
+                        .send(Ok((Head::Solutions(variables, complete), first)))
+                        .is_ok()
+                    {
+                        for row in rows {
                             if row_sender.send(row).is_err() {
                                 break; // The consumer went away.
                             }
@@ -222,11 +237,14 @@ impl Store for EmbeddedStore {
                     }
                 }
                 Ok(QueryResults::Graph(triples)) => {
-                    if head_sender.send(Ok(Head::Graph)).is_ok() {
-                        for triple in triples {
-                            let row = triple
-                                .map(Row::Triple)
-                                .map_err(|e| evaluation_error(e, timeout));
+                    let mut rows = triples.map(|triple| {
+                        triple
+                            .map(Row::Triple)
+                            .map_err(|e| evaluation_error(e, timeout))
+                    });
+                    let first: Vec<_> = rows.by_ref().take(ROW_BUFFER).collect();
+                    if head_sender.send(Ok((Head::Graph, first))).is_ok() {
+                        for row in rows {
                             if row_sender.send(row).is_err() {
                                 break;
                             }
@@ -235,11 +253,12 @@ impl Store for EmbeddedStore {
                 }
             }
         });
-        let head = tokio::time::timeout_at(deadline, head)
+        let (head, first) = tokio::time::timeout_at(deadline, head)
             .await
             .map_err(|_| StoreError::Timeout(timeout))?
             .map_err(|_| StoreError::Storage("the query task ended early".to_owned()))??;
         let rows = DeadlineRows {
+            first: first.into_iter(),
             rows,
             deadline,
             timeout,
@@ -247,8 +266,9 @@ impl Store for EmbeddedStore {
         };
         Ok(match head {
             Head::Boolean(value) => QueryOutput::Boolean(value),
-            Head::Solutions(variables) => QueryOutput::Solutions {
+            Head::Solutions(variables, complete) => QueryOutput::Solutions {
                 variables,
+                complete,
                 rows: Box::new(rows.map(|row| match row? {
                     Row::Solution(solution) => Ok(solution),
                     Row::Triple(_) => {
