@@ -282,6 +282,20 @@ impl Facts {
                 first_position = the_cut.offset;
             }
         }
+        if pending.connection.is_none() {
+            // Lists without a page come unordered: search hits best first, then by IRI (as the
+            // scan ranks them); looked-up nodes by IRI.
+            let iri = |term: &Term| match term {
+                Term::NamedNode(node) => node.as_str().to_owned(),
+                other => other.to_string(),
+            };
+            let score = |term: &Term| self.hits.get(&(index, term.clone())).map_or(0.0, |h| h.0);
+            nodes.sort_by(|a, b| {
+                score(b)
+                    .total_cmp(&score(a))
+                    .then_with(|| iri(a).cmp(&iri(b)))
+            });
+        }
         let mut builder = Assembler {
             facts: self,
             index,

@@ -971,14 +971,23 @@ pub fn level_query(
         variables.extend([v(var::SCORE), v(var::MATCHED)]);
     }
     variables.extend((1..=builder.max_depth).map(chain_var));
+    // Only pages need the engine's order (their sort keys are not among the answer's columns);
+    // lookups and search hits are put in order by the assembler, and an `ORDER BY` costs more
+    // than the rest of a small query.
+    let paged = jobs.iter().any(|j| j.connection.is_some());
+    let pattern = if paged {
+        GraphPattern::OrderBy {
+            inner: Box::new(union(parts)),
+            expression: order,
+        }
+    } else {
+        union(parts)
+    };
     Query::Select {
         dataset: None,
         pattern: GraphPattern::Distinct {
             inner: Box::new(GraphPattern::Project {
-                inner: Box::new(GraphPattern::OrderBy {
-                    inner: Box::new(union(parts)),
-                    expression: order,
-                }),
+                inner: Box::new(pattern),
                 variables,
             }),
         },
