@@ -47,6 +47,9 @@ pub struct Indexing {
     rebuild_wanted: AtomicBool,
     /// A rebuild thread runs.
     rebuilding: AtomicBool,
+    /// While a rebuild runs: the nodes writes reindexed meanwhile (the rebuild's own steps only
+    /// add documents, and replace these).
+    written_during_rebuild: Mutex<Option<HashSet<NamedNode>>>,
     /// Whether the index reads the union of all graphs (else the default graph only).
     union: AtomicBool,
 }
@@ -58,6 +61,7 @@ impl Indexing {
             writes: Mutex::new(()),
             rebuild_wanted: AtomicBool::new(false),
             rebuilding: AtomicBool::new(false),
+            written_during_rebuild: Mutex::new(None),
             union: AtomicBool::new(union),
         }
     }
@@ -102,9 +106,12 @@ impl Indexing {
         match touched {
             Touched::Nodes(mut nodes) => {
                 nodes.extend(more);
+                if let Some(written) = self.written().as_mut() {
+                    written.extend(nodes.iter().cloned());
+                }
                 let nodes: Vec<NamedNode> = nodes.into_iter().collect();
                 for chunk in nodes.chunks(CHUNK) {
-                    self.reindex(store, chunk)?;
+                    self.reindex(store, chunk, chunk)?;
                 }
                 if was_ready {
                     self.index.mark_ready().map_err(index_error)?;
@@ -115,17 +122,26 @@ impl Indexing {
         Ok(value)
     }
 
-    /// Reads `nodes` from the store and replaces them in the index.
+    /// The nodes written during the rebuild under way, if one is.
+    fn written(&self) -> MutexGuard<'_, Option<HashSet<NamedNode>>> {
+        self.written_during_rebuild
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Reads `nodes` from the store and puts them in the index, after forgetting what it said
+    /// of `replaced` (deletions cost an index commit its time: a rebuild has few).
     fn reindex(
         &self,
         store: &oxigraph::store::Store,
         nodes: &[NamedNode],
+        replaced: &[NamedNode],
     ) -> Result<(), StoreError> {
         let entries = nodes
             .iter()
             .map(|node| self.entry(store, node))
             .collect::<Result<Vec<_>, _>>()?;
-        self.index.replace(nodes, entries).map_err(index_error)
+        self.index.replace(replaced, entries).map_err(index_error)
     }
 
     /// What the index keeps of a node.
@@ -165,6 +181,7 @@ impl Indexing {
             let _lock = self.lock();
             self.index.mark_stale().map_err(index_error)?;
             self.index.clear().map_err(index_error)?;
+            *self.written() = Some(HashSet::new());
             let graph = self.graph();
             let mut nodes = BTreeSet::new();
             for predicate in SEARCHED {
@@ -177,20 +194,41 @@ impl Indexing {
             }
             nodes.into_iter().collect::<Vec<_>>()
         };
-        let mut done = 0_u64;
-        for chunk in nodes.chunks(CHUNK) {
-            let _lock = self.lock();
-            self.reindex(store, chunk)?;
-            done += chunk.len() as u64;
-            if let Some(progress) = progress {
-                progress(done);
-            }
-        }
+        let result = self.add_all(store, &nodes, progress);
+        *self.written() = None;
+        result?;
         // A write that asked for a rebuild meanwhile may not be in: stay stale for the next one.
         if !self.rebuild_wanted.load(Ordering::SeqCst) {
             self.index.mark_ready().map_err(index_error)?;
         }
         Ok(self.index.len())
+    }
+
+    /// A rebuild's steps: `nodes` read and added, [`CHUNK`] at a time under the write lock.
+    fn add_all(
+        &self,
+        store: &oxigraph::store::Store,
+        nodes: &[NamedNode],
+        progress: Option<&ProgressFn>,
+    ) -> Result<(), StoreError> {
+        let mut done = 0_u64;
+        for chunk in nodes.chunks(CHUNK) {
+            let _lock = self.lock();
+            let replaced: Vec<NamedNode> = match self.written().as_ref() {
+                Some(written) => chunk
+                    .iter()
+                    .filter(|n| written.contains(*n))
+                    .cloned()
+                    .collect(),
+                None => Vec::new(),
+            };
+            self.reindex(store, chunk, &replaced)?;
+            done += chunk.len() as u64;
+            if let Some(progress) = progress {
+                progress(done);
+            }
+        }
+        Ok(())
     }
 
     /// Rebuilds the index on a thread of its own, unless one is already at it (it then starts
