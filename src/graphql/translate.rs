@@ -950,12 +950,12 @@ pub fn level_query(
             order.extend(page_order(index, connection));
         }
     }
-    // Lists without a page order (lookups, search) still group each node's rows together.
+    // Nodes in page order, ties by node; the order of a node's rows does not matter to the
+    // assembler (it indexes them by key).
     let by_node = OrderExpression::Asc(Expression::Variable(v(var::NODE)));
     if order.last() != Some(&by_node) {
         order.push(by_node);
     }
-    order.push(OrderExpression::Asc(Expression::Variable(v(var::KEY))));
     let mut variables = vec![
         v(var::CONN),
         v(var::PARENT),
