@@ -19,7 +19,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use tantivy::collector::TopDocs;
-use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, InvertedIndexRangeQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING,
@@ -141,10 +140,7 @@ impl TextIndex {
     pub fn open(dir: &Path) -> Result<Self, IndexError> {
         std::fs::create_dir_all(dir)?;
         let (schema, fields) = schema();
-        let existing =
-            Index::exists(&MmapDirectory::open(dir).map_err(|e| IndexError(e.to_string()))?)
-                .unwrap_or(false);
-        let mut fresh = !existing;
+        let mut fresh = false;
         let index = match Index::open_in_dir(dir) {
             Ok(index) if index.schema() == schema => index,
             _ => {
@@ -228,14 +224,6 @@ impl TextIndex {
         }
         self.ready.store(true, Ordering::SeqCst);
         Ok(())
-    }
-
-    /// Whether the index was marked stale on disk (a write or rebuild is under way, or one did
-    /// not finish).
-    pub fn marked_stale(&self) -> bool {
-        self.dir
-            .as_ref()
-            .is_some_and(|dir| dir.join(STALE_MARKER).exists())
     }
 
     /// Forgets every document.

@@ -285,16 +285,19 @@ impl Facts {
         if pending.connection.is_none() {
             // Lists without a page come unordered: search hits best first, then by IRI (as the
             // scan ranks them); looked-up nodes by IRI.
-            let iri = |term: &Term| match term {
-                Term::NamedNode(node) => node.as_str().to_owned(),
-                other => other.to_string(),
-            };
-            let score = |term: &Term| self.hits.get(&(index, term.clone())).map_or(0.0, |h| h.0);
-            nodes.sort_by(|a, b| {
-                score(b)
-                    .total_cmp(&score(a))
-                    .then_with(|| iri(a).cmp(&iri(b)))
-            });
+            let mut keyed: Vec<(f64, String, Term)> = nodes
+                .into_iter()
+                .map(|node| {
+                    let score = self.hits.get(&(index, node.clone())).map_or(0.0, |h| h.0);
+                    let iri = match &node {
+                        Term::NamedNode(named) => named.as_str().to_owned(),
+                        other => other.to_string(),
+                    };
+                    (score, iri, node)
+                })
+                .collect();
+            keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            nodes = keyed.into_iter().map(|(_, _, node)| node).collect();
         }
         let mut builder = Assembler {
             facts: self,

@@ -166,6 +166,12 @@ pub enum StoreError {
     Storage(String),
 }
 
+impl From<crate::search::IndexError> for StoreError {
+    fn from(error: crate::search::IndexError) -> Self {
+        Self::Storage(error.to_string())
+    }
+}
+
 /// Triple and graph counts of the store, as VoID and `/metrics` report them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StoreSize {

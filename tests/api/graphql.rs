@@ -620,15 +620,9 @@ fn search_ranks_matches_in_any_language() {
         .contains("`Nope`"));
 }
 
-/// Runs a SPARQL update with the write token.
+/// Runs a SPARQL update that must succeed.
 fn update(app: &TestApp, update: &str) {
-    let response = app
-        .post("/sparql")
-        .bearer_auth(TOKEN)
-        .header("content-type", "application/sparql-update")
-        .body(update.to_owned())
-        .send()
-        .unwrap();
+    let response = app.update(update);
     assert!(
         response.status().is_success(),
         "{update}: {}",
@@ -708,13 +702,7 @@ fn search_follows_every_write() {
     update(&app, &format!("DROP GRAPH <{graph}>"));
     assert!(found(&app, "qwertz").is_empty());
     // Dropped, it is gone: dropping it again is an error, and changes nothing.
-    let response = app
-        .post("/sparql")
-        .bearer_auth(TOKEN)
-        .header("content-type", "application/sparql-update")
-        .body(format!("DROP GRAPH <{graph}>"))
-        .send()
-        .unwrap();
+    let response = app.update(&format!("DROP GRAPH <{graph}>"));
     assert_eq!(response.status(), 400);
     assert!(response.text().unwrap().contains("does not exist"));
 }

@@ -317,6 +317,16 @@ impl TestApp {
         self.client.post(format!("{}{path}", self.url))
     }
 
+    /// Sends a SPARQL update with the write token.
+    pub fn update(&self, update: &str) -> reqwest::blocking::Response {
+        self.post("/sparql")
+            .bearer_auth(TOKEN)
+            .header("content-type", "application/sparql-update")
+            .body(update.to_owned())
+            .send()
+            .expect("request")
+    }
+
     /// Runs a SELECT query and returns its JSON results.
     pub fn select(&self, query: &str) -> serde_json::Value {
         let response = self

@@ -48,21 +48,18 @@ impl EmbeddedStore {
     /// `path/search-index`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(path)?;
-        let index = TextIndex::open(&path.join(SEARCH_INDEX_DIR))
-            .map_err(|e| StoreError::Storage(e.to_string()))?;
+        let index = TextIndex::open(&path.join(SEARCH_INDEX_DIR))?;
         let store = oxigraph::store::Store::open(path)?;
         // A new index of an empty store is in step already.
         if !index.is_ready() && store.is_empty()? {
-            index
-                .mark_ready()
-                .map_err(|e| StoreError::Storage(e.to_string()))?;
+            index.mark_ready()?;
         }
         Ok(Self::from_store(store, index))
     }
 
     /// Creates an empty in-memory store; its content is lost when the process ends.
     pub fn in_memory() -> Result<Self, StoreError> {
-        let index = TextIndex::in_memory().map_err(|e| StoreError::Storage(e.to_string()))?;
+        let index = TextIndex::in_memory()?;
         Ok(Self::from_store(oxigraph::store::Store::new()?, index))
     }
 
@@ -313,18 +310,11 @@ impl Store for EmbeddedStore {
             if request.bulk && request.mode == LoadMode::Append {
                 // Throughput first: the index is left stale, for a rebuild once the data is in
                 // (`kgql load` runs one; a server rebuilds a stale index when it starts).
-                indexing
-                    .index
-                    .mark_stale()
-                    .map_err(|e| StoreError::Storage(e.to_string()))?;
+                indexing.index.mark_stale()?;
                 return load(&store, request, false).map(|(count, _)| count);
             }
-            let touched = match (&request.target, request.mode) {
-                (LoadTarget::Graph(graph), LoadMode::Replace) => {
-                    Touched::Nodes(text::nodes_in(&store, graph.as_ref())?)
-                }
-                _ => Touched::Nodes(HashSet::new()),
-            };
+            // The load says which nodes it wrote or replaced.
+            let touched = Touched::Nodes(HashSet::new());
             indexing.write(&store, touched, || load(&store, request, true))
         })
         .await
@@ -426,13 +416,8 @@ impl Store for EmbeddedStore {
             return Ok(None);
         }
         let indexing = self.indexing.clone();
-        self.blocking(move |_| {
-            indexing
-                .index
-                .search(&text, &classes, limit)
-                .map_err(|e| StoreError::Storage(e.to_string()))
-        })
-        .await
+        self.blocking(move |_| Ok(indexing.index.search(&text, &classes, limit)?))
+            .await
     }
 
     async fn rebuild_search_index(
@@ -521,6 +506,7 @@ fn load(
         let mut replaced_nodes = HashSet::new();
         if let LoadTarget::Graph(graph) = &target {
             if mode == LoadMode::Replace {
+                replaced_nodes.extend(text::nodes_in(store, graph.as_ref())?);
                 transaction.clear_graph(graph.as_ref())?;
             }
             if let GraphName::NamedNode(named) = graph {

@@ -92,13 +92,13 @@ impl Indexing {
         write: impl FnOnce() -> Result<(T, HashSet<NamedNode>), StoreError>,
     ) -> Result<T, StoreError> {
         let was_ready = self.index.is_ready();
-        self.index.mark_stale().map_err(index_error)?;
+        self.index.mark_stale()?;
         let (value, more) = match write() {
             Ok(done) => done,
             Err(e) => {
                 // Nothing was written.
                 if was_ready {
-                    self.index.mark_ready().map_err(index_error)?;
+                    self.index.mark_ready()?;
                 }
                 return Err(e);
             }
@@ -111,10 +111,10 @@ impl Indexing {
                 }
                 let nodes: Vec<NamedNode> = nodes.into_iter().collect();
                 for chunk in nodes.chunks(CHUNK) {
-                    self.reindex(store, chunk, chunk)?;
+                    self.reindex(store, chunk)?;
                 }
                 if was_ready {
-                    self.index.mark_ready().map_err(index_error)?;
+                    self.index.mark_ready()?;
                 }
             }
             Touched::Everything => self.rebuild_in_background(store.clone()),
@@ -129,19 +129,17 @@ impl Indexing {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Reads `nodes` from the store and puts them in the index, after forgetting what it said
-    /// of `replaced` (deletions cost an index commit its time: a rebuild has few).
+    /// Reads `nodes` from the store and replaces what the index says of them.
     fn reindex(
         &self,
         store: &oxigraph::store::Store,
         nodes: &[NamedNode],
-        replaced: &[NamedNode],
     ) -> Result<(), StoreError> {
         let entries = nodes
             .iter()
             .map(|node| self.entry(store, node))
             .collect::<Result<Vec<_>, _>>()?;
-        self.index.replace(replaced, entries).map_err(index_error)
+        Ok(self.index.replace(nodes, entries)?)
     }
 
     /// What the index keeps of a node.
@@ -179,8 +177,8 @@ impl Indexing {
     ) -> Result<u64, StoreError> {
         {
             let _lock = self.lock();
-            self.index.mark_stale().map_err(index_error)?;
-            self.index.clear().map_err(index_error)?;
+            self.index.mark_stale()?;
+            self.index.clear()?;
             *self.written() = Some(HashSet::new());
         }
         let result = self.rebuild_steps(store, progress);
@@ -188,7 +186,7 @@ impl Indexing {
         result?;
         // A write that asked for a rebuild meanwhile may not be in: stay stale for the next one.
         if !self.rebuild_wanted.load(Ordering::SeqCst) {
-            self.index.mark_ready().map_err(index_error)?;
+            self.index.mark_ready()?;
         }
         Ok(self.index.len())
     }
@@ -244,7 +242,7 @@ impl Indexing {
         while entries.peek().is_some() {
             let chunk: Vec<Entry> = entries.by_ref().take(CHUNK).collect();
             done += chunk.len() as u64;
-            self.index.replace(&[], chunk).map_err(index_error)?;
+            self.index.replace(&[], chunk)?;
             if let Some(progress) = progress {
                 progress(done);
             }
@@ -257,7 +255,7 @@ impl Indexing {
             .map(|w| w.iter().cloned().collect())
             .unwrap_or_default();
         for chunk in written.chunks(CHUNK) {
-            self.reindex(store, chunk, chunk)?;
+            self.reindex(store, chunk)?;
         }
         Ok(())
     }
@@ -452,8 +450,4 @@ fn ground_subject(pattern: &GroundTermPattern) -> Subject {
         GroundTermPattern::Variable(v) => Subject::Variable(v.clone()),
         _ => Subject::Other,
     }
-}
-
-fn index_error(e: crate::search::IndexError) -> StoreError {
-    StoreError::Storage(e.to_string())
 }
