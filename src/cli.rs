@@ -95,11 +95,12 @@ enum Command {
     Query(QueryArgs),
     /// Loads the built-in ontology, shapes and seed graph, replacing their graphs.
     Seed,
-    /// Rebuilds the full-text index of search from the store (embedded store only).
+    /// Rebuilds the index of nodes behind search and filtered, ordered pages from the store
+    /// (embedded store only).
     ///
     /// Every write keeps the index in step; a write that stopped half-way (a crash between
     /// the store's commit and the index's) leaves it marked stale, and the server then rebuilds
-    /// it in the background at start, scanning for searches meanwhile. This rebuilds it now,
+    /// it in the background at start, answering with SPARQL scans meanwhile. This rebuilds it now,
     /// with the server stopped.
     Reindex,
     /// Validates the store, or RDF files, against the SHACL shapes.
@@ -358,7 +359,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), CliError> {
 async fn reindex(store: &SharedStore) -> Result<(), CliError> {
     match rebuild_search_index(store).await? {
         Some(nodes) => {
-            eprintln!("indexed the texts of {nodes} nodes");
+            eprintln!("indexed {nodes} nodes for search and pages");
             Ok(())
         }
         None => Err(fail(
@@ -520,7 +521,7 @@ async fn load(store: &SharedStore, args: LoadArgs) -> Result<(), CliError> {
     bar.finish_and_clear();
     eprintln!("loaded {total} quads from {} file(s)", args.files.len());
     if let Some(nodes) = rebuild_search_index(store).await? {
-        eprintln!("indexed the texts of {nodes} nodes for search");
+        eprintln!("indexed {nodes} nodes for search and pages");
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Runs the level queries of a root field and assembles their rows into response objects.
 
+use super::indexed;
 use super::model::{Model, Scalar, Shape, Source, Target};
 use super::plan::{encode_cursor, Child, ConnectionPlan, FieldPlan, Selection};
 use super::translate::{chain_var, cut, level_query, var, Dialect, ListJob, ListSource};
@@ -60,6 +61,8 @@ pub struct Stats {
     pub queries: Mutex<Vec<String>>,
     /// How many searches the store's full-text index answered.
     pub index_searches: std::sync::atomic::AtomicUsize,
+    /// How many pages of root lists the store's index of nodes found.
+    pub index_pages: std::sync::atomic::AtomicUsize,
 }
 
 impl Stats {
@@ -126,6 +129,19 @@ pub async fn run(
             stats
                 .index_searches
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    if let (ListSource::Class(Some(class)), Some(connection)) = (&source, connection) {
+        if let Some(request) = indexed::page_request(class, connection) {
+            if let Some(page) = store.page(request).await? {
+                stats
+                    .index_pages
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                source = ListSource::Indexed {
+                    nodes: page.nodes,
+                    total: page.total,
+                };
+            }
         }
     }
     let root = Arc::new(OnceLock::new());

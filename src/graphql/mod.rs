@@ -8,6 +8,7 @@
 
 pub mod execute;
 pub mod explore;
+pub mod indexed;
 pub mod model;
 pub mod plan;
 pub mod schema;
@@ -163,6 +164,13 @@ impl GraphqlApi {
             kgql.insert(
                 async_graphql::Name::new("indexSearches"),
                 Value::Number(index_searches.into()),
+            );
+        }
+        let index_pages = stats.index_pages.load(std::sync::atomic::Ordering::Relaxed);
+        if index_pages > 0 {
+            kgql.insert(
+                async_graphql::Name::new("indexPages"),
+                Value::Number(index_pages.into()),
             );
         }
         if wants_explain {

@@ -19,7 +19,8 @@ fn model() -> Model {
 
 /// The level queries of every root field of `request`, as text.
 /// Compiles a request's root fields; with `indexed`, searches take their hits from a full-text
-/// index (two made-up hits, one of them with a hostile matched text).
+/// index (two made-up hits, one of them with a hostile matched text), and root lists the index
+/// can page take their page from it (two made-up nodes of 42).
 fn compile(model: &Model, request: &str, dialect: Dialect, indexed: bool) -> String {
     let document = async_graphql::parser::parse_query(request).expect("valid GraphQL");
     let operation = match &document.operations {
@@ -54,7 +55,22 @@ fn compile(model: &Model, request: &str, dialect: Dialect, indexed: bool) -> Str
                 RootKind::All => {
                     let connection = planner.connection(&root.target, &arguments, field).unwrap();
                     let node = connection.node.clone();
-                    (ListSource::Class(class), Some(connection), node)
+                    let paged = class.as_ref().and_then(|class| {
+                        crate::graphql::indexed::page_request(class, &connection)
+                    });
+                    let source = match paged {
+                        Some(_) if indexed => ListSource::Indexed {
+                            nodes: vec![
+                                NamedNode::new_unchecked(
+                                    "https://w3id.org/kgql/id/event/aifg-summit-2025",
+                                ),
+                                NamedNode::new_unchecked("https://w3id.org/kgql/id/x"),
+                            ],
+                            total: 42,
+                        },
+                        _ => ListSource::Class(class),
+                    };
+                    (source, Some(connection), node)
                 }
                 RootKind::Search => {
                     let async_graphql::Value::String(text) = arguments["text"].clone() else {
@@ -148,7 +164,7 @@ fn requests_compile_to_their_golden_sparql() {
         let request = std::fs::read_to_string(&path).unwrap();
         // `NAME.no-lateral.graphql` compiles for engines without LATERAL.
         let lateral = !path.to_string_lossy().ends_with(".no-lateral.graphql");
-        // `NAME.indexed.graphql`: searches answered by a full-text index.
+        // `NAME.indexed.graphql`: searches and root pages answered by the index of nodes.
         let indexed = path.to_string_lossy().ends_with(".indexed.graphql");
         let compiled = compile(&model, &request, Dialect { lateral }, indexed);
         // Every compiled query parses back as SPARQL.

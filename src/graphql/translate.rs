@@ -37,6 +37,14 @@ pub enum ListSource {
         /// The hits, best first, when a full-text index found them; `None`: the query scans.
         hits: Option<Vec<Hit>>,
     },
+    /// A page of a class's nodes that the store's index found, in order, and the number of
+    /// nodes in the whole list.
+    Indexed {
+        /// The page's nodes (one more than shown when more follow), in page order.
+        nodes: Vec<NamedNode>,
+        /// The number of nodes in the whole list.
+        total: u64,
+    },
     /// The nodes a field leads to from each of these parents.
     Nested {
         /// The parents.
@@ -77,6 +85,8 @@ pub mod var {
     pub const SCORE: &str = "score";
     /// The text a search hit matched.
     pub const MATCHED: &str = "matched";
+    /// The position of a node in a page the index found.
+    pub const RANK: &str = "rank";
 }
 
 fn v(name: &str) -> Variable {
@@ -610,6 +620,8 @@ fn list_pattern(
             }
         }
         ListSource::Search { .. } => search_pattern(builder, job),
+        // Already filtered.
+        ListSource::Indexed { .. } => return indexed_page(job),
         ListSource::Nested { field, class, .. } => {
             let mut pattern = field_pattern(builder, &v(var::PARENT), field, &node);
             if let Some(class) = class {
@@ -780,8 +792,10 @@ fn page_pattern(
     job: &ListJob<'_>,
     class_of: &dyn Fn(&str) -> Option<NamedNode>,
 ) -> GraphPattern {
-    if matches!(job.source, ListSource::Search { .. }) {
-        return search_pattern(builder, job);
+    match job.source {
+        ListSource::Search { .. } => return search_pattern(builder, job),
+        ListSource::Indexed { .. } => return indexed_page(job),
+        _ => {}
     }
     let Some(connection) = job.connection else {
         return list_pattern(builder, job, class_of);
@@ -872,6 +886,26 @@ fn one_page(
     }
 }
 
+/// The page an index found: `?node` with its `?rank`.
+fn indexed_page(job: &ListJob<'_>) -> GraphPattern {
+    let ListSource::Indexed { nodes, .. } = &job.source else {
+        unreachable!("called for indexed pages")
+    };
+    GraphPattern::Values {
+        variables: vec![v(var::NODE), v(var::RANK)],
+        bindings: nodes
+            .iter()
+            .zip(0_i64..)
+            .map(|(node, rank)| {
+                vec![
+                    Some(GroundTerm::NamedNode(node.clone())),
+                    Some(GroundTerm::Literal(RdfLiteral::from(rank))),
+                ]
+            })
+            .collect(),
+    }
+}
+
 fn parent_values(parents: &[NamedNode]) -> GraphPattern {
     GraphPattern::Values {
         variables: vec![v(var::PARENT)],
@@ -943,11 +977,25 @@ pub fn level_query(
         }];
         branches(&mut builder, job.node, 0, class_of, &mut fields);
         parts.push(conn(page_with_fields(builder.dialect, page, union(fields))));
-        if let Some(connection) = job.connection {
-            if connection.total {
-                parts.push(conn(total_pattern(&mut builder, job, class_of)));
+        match (&job.source, job.connection) {
+            (ListSource::Indexed { total, .. }, Some(connection)) => {
+                if connection.total {
+                    parts.push(conn(GraphPattern::Values {
+                        variables: vec![v(var::TOTAL)],
+                        bindings: vec![vec![Some(GroundTerm::Literal(RdfLiteral::from(
+                            i64::try_from(*total).unwrap_or(i64::MAX),
+                        )))]],
+                    }));
+                }
+                order.push(OrderExpression::Asc(Expression::Variable(v(var::RANK))));
             }
-            order.extend(page_order(index, connection));
+            (_, Some(connection)) => {
+                if connection.total {
+                    parts.push(conn(total_pattern(&mut builder, job, class_of)));
+                }
+                order.extend(page_order(index, connection));
+            }
+            (_, None) => {}
         }
     }
     // Nodes in page order, ties by node; the order of a node's rows does not matter to the

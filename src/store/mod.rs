@@ -12,7 +12,7 @@
 pub mod embedded;
 pub mod remote;
 
-use crate::search::Hit;
+use crate::search::{Hit, IndexedPage, PageRequest};
 use async_trait::async_trait;
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
 use oxigraph::model::{GraphName, NamedNode, Quad, Triple};
@@ -258,6 +258,13 @@ pub trait Store: Send + Sync + 'static {
         _classes: Vec<NamedNode>,
         _limit: usize,
     ) -> Result<Option<Vec<Hit>>, StoreError> {
+        Ok(None)
+    }
+
+    /// The page of a class's nodes that `request` asks for, from the store's index of nodes;
+    /// `None` when the store has none, it is not in step with the data, or it cannot order the
+    /// page (the caller then asks SPARQL).
+    async fn page(&self, _request: PageRequest) -> Result<Option<IndexedPage>, StoreError> {
         Ok(None)
     }
 

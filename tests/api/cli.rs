@@ -205,23 +205,28 @@ fn a_generated_graph_loads_and_conforms_with_and_without_the_seed() {
 }
 
 #[test]
-fn reindex_rebuilds_the_search_index_of_every_labelled_node() {
+fn reindex_rebuilds_the_index_of_every_described_node() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     stdout(&kgql(&store, &["seed"]));
     let output = kgql(&store, &["reindex"]);
     stdout(&output);
     let said = String::from_utf8_lossy(&output.stderr).into_owned();
-    // Every node with a searched text, counted by SPARQL.
+    // Every node with a searched text, a class or a date pages order by, counted by SPARQL.
     let count = stdout(&kgql(
         &store,
         &[
             "query",
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
              PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+             PREFIX schema: <http://schema.org/>
+             PREFIX kg: <https://w3id.org/kgql/ontology#>
              SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {
-               ?s skos:prefLabel|rdfs:label|skos:altLabel|<http://schema.org/description>|<http://purl.org/dc/terms/title> ?t
-               FILTER(isIRI(?s)) }",
+               VALUES ?p { skos:prefLabel rdfs:label skos:altLabel schema:description
+                 <http://purl.org/dc/terms/title> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> schema:startDate schema:endDate
+                 schema:foundingDate schema:dissolutionDate <http://purl.org/dc/terms/issued>
+                 kg:approvalDate kg:endorsementDate }
+               ?s ?p ?o FILTER(isIRI(?s)) }",
             "--format",
             "csv",
         ],
@@ -229,7 +234,7 @@ fn reindex_rebuilds_the_search_index_of_every_labelled_node() {
     let count = count.lines().nth(1).unwrap().trim().to_owned();
     assert!(count.parse::<u64>().unwrap() > 100, "{count}");
     assert!(
-        said.contains(&format!("indexed the texts of {count} nodes")),
+        said.contains(&format!("indexed {count} nodes for search and pages")),
         "{said} (SPARQL counts {count})"
     );
     // A remote engine keeps no index: the command says so.

@@ -427,7 +427,7 @@ fn interfaces_resolve_to_the_most_specific_type() {
 #[test]
 fn explain_shows_the_sparql_only_where_enabled() {
     let request = json!({
-        "query": "{ goals(first: 1) { nodes { iri } } }",
+        "query": "{ goals(first: 1, filter: { label: { contains: \"poverty\" } }) { nodes { iri } } }",
         "extensions": { "explain": true }
     });
     let app = spawn_app_with(Options {
@@ -705,6 +705,81 @@ fn search_follows_every_write() {
     let response = app.update(&format!("DROP GRAPH <{graph}>"));
     assert_eq!(response.status(), 400);
     assert!(response.text().unwrap().contains("does not exist"));
+}
+
+/// The events from 2090 on, latest first: their IRIs and dates, and their number.
+fn future_events(app: &TestApp) -> (Vec<(String, String)>, u64) {
+    let body = graphql(
+        app,
+        r#"{ events(first: 5, filter: { startDate: { gte: "2090" } },
+               orderBy: [{ field: startDate, direction: DESC }]) {
+               totalCount nodes { iri startDate } } }"#,
+        json!({}),
+    );
+    assert!(body.get("errors").is_none(), "{body:#}");
+    if backend() == Backend::Embedded {
+        assert_eq!(body["extensions"]["kgql"]["indexPages"], 1, "{body:#}");
+    }
+    let page = &body["data"]["events"];
+    let nodes = page["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["iri"].as_str().unwrap().to_owned(),
+                n["startDate"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    (nodes, page["totalCount"].as_u64().unwrap())
+}
+
+#[test]
+fn ordered_pages_follow_every_write() {
+    let app = spawn_app();
+    let graph = "https://w3id.org/kgql/graph/page-test";
+    let (a, b) = (
+        "https://w3id.org/kgql/id/event/future-a",
+        "https://w3id.org/kgql/id/event/future-b",
+    );
+    assert_eq!(future_events(&app), (Vec::new(), 0));
+    update(
+        &app,
+        &format!(
+            r#"PREFIX schema: <http://schema.org/>
+               PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+               INSERT DATA {{ GRAPH <{graph}> {{
+                 <{a}> a schema:Event ; schema:startDate "2098-01-01"^^xsd:date .
+                 <{b}> a schema:Event ; schema:startDate "2099-05-01"^^xsd:date }} }}"#
+        ),
+    );
+    let pair = |iri: &str, date: &str| (iri.to_owned(), date.to_owned());
+    assert_eq!(
+        future_events(&app),
+        (vec![pair(b, "2099-05-01"), pair(a, "2098-01-01")], 2)
+    );
+    // A date rewritten through a variable subject moves its node.
+    update(
+        &app,
+        r#"PREFIX schema: <http://schema.org/>
+           PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+           DELETE { GRAPH ?g { ?e schema:startDate ?d } }
+           INSERT { GRAPH ?g { ?e schema:startDate "2097-01-01"^^xsd:date } }
+           WHERE { GRAPH ?g { ?e schema:startDate ?d FILTER(STR(?d) = "2099-05-01") } }"#,
+    );
+    assert_eq!(
+        future_events(&app),
+        (vec![pair(a, "2098-01-01"), pair(b, "2097-01-01")], 2)
+    );
+    // A node that loses its class leaves the list.
+    update(
+        &app,
+        &format!("DELETE DATA {{ GRAPH <{graph}> {{ <{a}> a <http://schema.org/Event> }} }}"),
+    );
+    assert_eq!(future_events(&app), (vec![pair(b, "2097-01-01")], 1));
+    update(&app, &format!("DROP GRAPH <{graph}>"));
+    assert_eq!(future_events(&app), (Vec::new(), 0));
 }
 
 #[test]

@@ -10,7 +10,7 @@ use super::{
     parse_error, LoadMode, LoadRequest, LoadTarget, ProgressFn, QuadIter, QueryLimits, QueryOutput,
     Store, StoreError, StoreSize, TripleIter,
 };
-use crate::search::{Hit, TextIndex};
+use crate::search::{Hit, IndexedPage, PageRequest, TextIndex};
 use async_trait::async_trait;
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Triple};
 use oxigraph::sparql::{
@@ -44,6 +44,12 @@ pub struct EmbeddedStore {
 }
 
 impl EmbeddedStore {
+    /// The index of nodes, for tests that compare its answers with the SPARQL scans.
+    #[cfg(test)]
+    pub(crate) fn index(&self) -> &TextIndex {
+        &self.indexing.index
+    }
+
     /// Opens (or creates) an on-disk store in `path`, with its search index in
     /// `path/search-index`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
@@ -417,6 +423,15 @@ impl Store for EmbeddedStore {
         }
         let indexing = self.indexing.clone();
         self.blocking(move |_| Ok(indexing.index.search(&text, &classes, limit)?))
+            .await
+    }
+
+    async fn page(&self, request: PageRequest) -> Result<Option<IndexedPage>, StoreError> {
+        if !self.indexing.index.is_ready() {
+            return Ok(None);
+        }
+        let indexing = self.indexing.clone();
+        self.blocking(move |_| Ok(indexing.index.page(&request)?))
             .await
     }
 

@@ -1,4 +1,5 @@
-//! Keeping the full-text index ([`crate::search`]) in step with the embedded store.
+//! Keeping the index of nodes ([`crate::search`]: search texts, classes, the values pages order
+//! by) in step with the embedded store.
 //!
 //! Every write runs under one lock: the nodes it touches (those whose searched texts or classes
 //! it may change) are found first, the write is committed, then those nodes are read again and
@@ -8,7 +9,7 @@
 //! statements through variables, `CLEAR ALL`) rebuilds the index in the background; searches scan
 //! until it is done.
 
-use crate::search::{Entry, TextIndex, SEARCHED};
+use crate::search::{Entry, Key, KeyValue, TextIndex, ORDERED, SEARCHED};
 use crate::store::{ProgressFn, StoreError};
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
@@ -34,7 +35,54 @@ pub enum Touched {
 
 /// Whether a statement with this predicate changes what the index says of its subject.
 pub fn indexed(predicate: NamedNodeRef<'_>) -> bool {
-    predicate == rdf::TYPE || SEARCHED.contains(&predicate.as_str())
+    predicate == rdf::TYPE
+        || SEARCHED.contains(&predicate.as_str())
+        || ORDERED.contains(&predicate.as_str())
+}
+
+/// The predicates whose statements the index keeps something of.
+fn indexed_predicates() -> impl Iterator<Item = NamedNodeRef<'static>> {
+    SEARCHED
+        .iter()
+        .chain(ORDERED.iter())
+        .map(|p| NamedNodeRef::new_unchecked(p))
+        .chain([rdf::TYPE])
+}
+
+/// What the index keeps of one node, gathered statement by statement.
+#[derive(Default)]
+struct Gathered {
+    texts: BTreeSet<String>,
+    classes: BTreeSet<NamedNode>,
+    values: BTreeSet<KeyValue>,
+}
+
+impl Gathered {
+    fn add(&mut self, predicate: NamedNodeRef<'_>, object: Term) {
+        if predicate == rdf::TYPE {
+            if let Term::NamedNode(class) = object {
+                self.classes.insert(class);
+            }
+            return;
+        }
+        if let Some(value) = Key::value_of(predicate.as_str(), object.as_ref()) {
+            self.values.insert(value);
+        }
+        if let Term::Literal(literal) = object {
+            if SEARCHED.contains(&predicate.as_str()) {
+                self.texts.insert(literal.value().to_owned());
+            }
+        }
+    }
+
+    fn into_entry(self, node: NamedNode) -> Entry {
+        Entry {
+            node,
+            texts: self.texts.into_iter().collect(),
+            classes: self.classes.into_iter().collect(),
+            values: self.values.into_iter().collect(),
+        }
+    }
 }
 
 /// The index and what keeps it in step: the write lock, and the rebuild in the background.
@@ -145,26 +193,13 @@ impl Indexing {
     /// What the index keeps of a node.
     fn entry(&self, store: &oxigraph::store::Store, node: &NamedNode) -> Result<Entry, StoreError> {
         let graph = self.graph();
-        let mut texts = BTreeSet::new();
-        for predicate in SEARCHED {
-            let predicate = NamedNodeRef::new_unchecked(predicate);
+        let mut gathered = Gathered::default();
+        for predicate in indexed_predicates() {
             for quad in store.quads_for_pattern(Some(node.into()), Some(predicate), None, graph) {
-                if let Term::Literal(literal) = quad?.object {
-                    texts.insert(literal.value().to_owned());
-                }
+                gathered.add(predicate, quad?.object);
             }
         }
-        let mut classes = BTreeSet::new();
-        for quad in store.quads_for_pattern(Some(node.into()), Some(rdf::TYPE), None, graph) {
-            if let Term::NamedNode(class) = quad?.object {
-                classes.insert(class);
-            }
-        }
-        Ok(Entry {
-            node: node.clone(),
-            texts: texts.into_iter().collect(),
-            classes: classes.into_iter().collect(),
-        })
+        Ok(gathered.into_entry(node.clone()))
     }
 
     /// Rebuilds the index from the store, in steps of [`CHUNK`] nodes, each under the write
@@ -191,7 +226,7 @@ impl Indexing {
         Ok(self.index.len())
     }
 
-    /// A rebuild's steps. The texts and classes of every node are read by one sequential scan
+    /// A rebuild's steps. What the index keeps of every node is read by one sequential scan
     /// per predicate (far cheaper than lookups node by node; they are held in memory meanwhile)
     /// and added, [`CHUNK`] nodes per commit; the nodes that writes changed meanwhile are then
     /// read again under the write lock.
@@ -201,40 +236,21 @@ impl Indexing {
         progress: Option<&ProgressFn>,
     ) -> Result<(), StoreError> {
         let graph = self.graph();
-        let mut entries: HashMap<NamedNode, (BTreeSet<String>, BTreeSet<NamedNode>)> =
-            HashMap::new();
-        for predicate in SEARCHED {
-            let predicate = NamedNodeRef::new_unchecked(predicate);
+        let mut gathered: HashMap<NamedNode, Gathered> = HashMap::new();
+        for predicate in indexed_predicates() {
             for quad in store.quads_for_pattern(None, Some(predicate), None, graph) {
                 let quad = quad?;
-                if let (NamedOrBlankNode::NamedNode(node), Term::Literal(literal)) =
-                    (quad.subject, quad.object)
-                {
-                    entries
+                if let NamedOrBlankNode::NamedNode(node) = quad.subject {
+                    gathered
                         .entry(node)
                         .or_default()
-                        .0
-                        .insert(literal.value().to_owned());
+                        .add(predicate, quad.object);
                 }
             }
         }
-        for quad in store.quads_for_pattern(None, Some(rdf::TYPE), None, graph) {
-            let quad = quad?;
-            if let (NamedOrBlankNode::NamedNode(node), Term::NamedNode(class)) =
-                (&quad.subject, quad.object)
-            {
-                if let Some((_, classes)) = entries.get_mut(node) {
-                    classes.insert(class);
-                }
-            }
-        }
-        let mut entries: Vec<Entry> = entries
+        let mut entries: Vec<Entry> = gathered
             .into_iter()
-            .map(|(node, (texts, classes))| Entry {
-                node,
-                texts: texts.into_iter().collect(),
-                classes: classes.into_iter().collect(),
-            })
+            .map(|(node, gathered)| gathered.into_entry(node))
             .collect();
         entries.sort_unstable_by(|a, b| a.node.as_str().cmp(b.node.as_str()));
         let mut done = 0_u64;
@@ -415,11 +431,7 @@ pub fn nodes_in(
     graph: GraphNameRef<'_>,
 ) -> Result<HashSet<NamedNode>, StoreError> {
     let mut nodes = HashSet::new();
-    for predicate in SEARCHED
-        .iter()
-        .map(|p| NamedNodeRef::new_unchecked(p))
-        .chain([rdf::TYPE])
-    {
+    for predicate in indexed_predicates() {
         for quad in store.quads_for_pattern(None, Some(predicate), None, Some(graph)) {
             if let NamedOrBlankNode::NamedNode(node) = quad?.subject {
                 nodes.insert(node);

@@ -1,5 +1,6 @@
-//! The full-text index behind GraphQL's `search`: one document per described node, holding the
-//! texts of its labels, alternative labels, titles and descriptions, and its classes (tantivy).
+//! The index of nodes behind GraphQL's `search` and its filtered, ordered pages: one document per
+//! node, holding the texts of its labels, alternative labels, titles and descriptions, its classes,
+//! and the values of the properties pages filter and order by ([`ORDERED`], labels) (tantivy).
 //!
 //! The index knows nothing of the store. The embedded backend tells it which nodes a write
 //! touched and what they say afterwards ([`TextIndex::replace`]); a rebuild feeds it every node.
@@ -12,7 +13,7 @@
 //! each), so it also finds the words in another order, and finds no text that has the searched
 //! text only inside a word ("umm" in "summit"), which the scan does.
 
-use oxigraph::model::NamedNode;
+use oxigraph::model::{NamedNode, TermRef};
 use std::collections::HashSet;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,91 @@ pub const SEARCHED: [&str; 5] = [
     "http://purl.org/dc/terms/title",
 ];
 
+mod pages;
+
+pub use pages::{Condition, IndexedPage, PageRequest, SortKey};
+
+/// The properties (besides labels) whose values pages can be filtered and ordered by through the
+/// index.
+pub const ORDERED: [&str; 7] = [
+    "http://schema.org/startDate",
+    "http://schema.org/endDate",
+    "http://schema.org/foundingDate",
+    "http://schema.org/dissolutionDate",
+    "http://purl.org/dc/terms/issued",
+    "https://w3id.org/kgql/ontology#approvalDate",
+    "https://w3id.org/kgql/ontology#endorsementDate",
+];
+
+/// The properties whose values are a node's labels.
+const LABELS: [&str; 2] = [SEARCHED[0], SEARCHED[1]];
+
+/// How many keys pages can be filtered and ordered by: labels, then each of [`ORDERED`].
+const KEYS: usize = ORDERED.len() + 1;
+
+/// What a page can be filtered and ordered by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Key {
+    /// The labels (`skos:prefLabel` and `rdfs:label`); they order by their English or untagged
+    /// forms.
+    Label,
+    /// One of [`ORDERED`], by position.
+    Property(usize),
+}
+
+impl Key {
+    /// The key of a property's values, if the index keeps them.
+    pub fn of(property: &str) -> Option<Self> {
+        ORDERED
+            .iter()
+            .position(|p| *p == property)
+            .map(Key::Property)
+    }
+
+    /// The key's position among the index's fields.
+    fn position(self) -> usize {
+        match self {
+            Key::Label => 0,
+            Key::Property(p) => p + 1,
+        }
+    }
+
+    /// What the index keeps of a statement of `predicate` with `object`, if anything: the key and
+    /// the value (its string form, as SPARQL's `STR`; `None` for a blank node, which has none),
+    /// and whether the value takes part in ordering.
+    pub fn value_of(predicate: &str, object: TermRef<'_>) -> Option<KeyValue> {
+        let key = if LABELS.contains(&predicate) {
+            Key::Label
+        } else {
+            Key::of(predicate)?
+        };
+        let (text, sorts) = match object {
+            TermRef::Literal(literal) => {
+                let sorts = key != Key::Label
+                    || literal.language().is_none_or(|lang| {
+                        let lang = lang.to_ascii_lowercase();
+                        lang == "en" || lang.starts_with("en-")
+                    });
+                (Some(literal.value().to_owned()), sorts)
+            }
+            TermRef::NamedNode(node) => (Some(node.as_str().to_owned()), true),
+            _ => (None, true),
+        };
+        Some(KeyValue { key, text, sorts })
+    }
+}
+
+/// A value a page can be filtered and ordered by.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct KeyValue {
+    /// Whose value.
+    pub key: Key,
+    /// Its string form; `None` for a blank node (no test passes, and it sorts first).
+    pub text: Option<String>,
+    /// Whether it takes part in ordering (labels: English or untagged ones).
+    pub sorts: bool,
+}
+
 /// The name of the analyzer of the word field.
 const ANALYZER: &str = "kgql_words";
 
@@ -59,6 +145,8 @@ pub struct Entry {
     pub texts: Vec<String>,
     /// Its classes.
     pub classes: Vec<NamedNode>,
+    /// The values pages filter and order it by.
+    pub values: Vec<KeyValue>,
 }
 
 /// A match.
@@ -102,7 +190,20 @@ struct Fields {
     text: Field,
     /// The node's classes.
     class: Field,
+    /// The keys the node has a value of.
+    has: Field,
+    /// Per key: every value, for filters.
+    values: [Field; KEYS],
+    /// Per key: [`MISSING`], or [`PRESENT`] and the least value that sorts.
+    least: [Field; KEYS],
+    /// Per key: [`MISSING`], or [`PRESENT`] and the greatest value that sorts.
+    greatest: [Field; KEYS],
 }
+
+/// The sort value of a node without one: before every other.
+const MISSING: &str = "0";
+/// The start of a sort value, after [`MISSING`].
+const PRESENT: &str = "1";
 
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
@@ -117,6 +218,10 @@ fn schema() -> (Schema, Fields) {
         whole: builder.add_text_field("whole", STRING),
         text: builder.add_text_field("text", STORED),
         class: builder.add_text_field("class", STRING),
+        has: builder.add_text_field("has", STRING),
+        values: std::array::from_fn(|k| builder.add_text_field(&format!("value{k}"), STRING)),
+        least: std::array::from_fn(|k| builder.add_text_field(&format!("least{k}"), FAST)),
+        greatest: std::array::from_fn(|k| builder.add_text_field(&format!("greatest{k}"), FAST)),
     };
     (builder.build(), fields)
 }
@@ -253,7 +358,7 @@ impl TextIndex {
             writer.delete_term(Term::from_field_text(self.fields.iri, node.as_str()));
         }
         for entry in entries {
-            if entry.texts.is_empty() {
+            if entry.texts.is_empty() && entry.classes.is_empty() && entry.values.is_empty() {
                 continue;
             }
             let mut doc = TantivyDocument::new();
@@ -269,11 +374,41 @@ impl TextIndex {
             for class in &entry.classes {
                 doc.add_text(self.fields.class, class.as_str());
             }
+            self.add_values(&mut doc, &entry.values);
             writer.add_document(doc)?;
         }
         writer.commit()?;
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// Adds the values of every key to a document: each value, and the least and greatest of
+    /// those that sort, as SPARQL's `MIN` and `MAX` of their string forms would give them (a
+    /// blank node's form is an error: the least is then unbound, and the greatest ignores it).
+    fn add_values(&self, doc: &mut TantivyDocument, values: &[KeyValue]) {
+        let f = self.fields;
+        for k in 0..KEYS {
+            let of_key = || values.iter().filter(move |v| v.key.position() == k);
+            if of_key().next().is_some() {
+                doc.add_text(f.has, k.to_string());
+            }
+            for text in of_key().filter_map(|v| v.text.as_deref()) {
+                doc.add_text(f.values[k], text);
+            }
+            let sorting = || of_key().filter(|v| v.sorts);
+            let least = if sorting().any(|v| v.text.is_none()) {
+                None
+            } else {
+                sorting().filter_map(|v| v.text.as_deref()).min()
+            };
+            let greatest = sorting().filter_map(|v| v.text.as_deref()).max();
+            let sort_value = |value: Option<&str>| match value {
+                Some(text) => format!("{PRESENT}{text}"),
+                None => MISSING.to_owned(),
+            };
+            doc.add_text(f.least[k], sort_value(least));
+            doc.add_text(f.greatest[k], sort_value(greatest));
+        }
     }
 
     /// How many nodes the index holds.
@@ -477,6 +612,7 @@ mod tests {
                 .iter()
                 .map(|c| NamedNode::new_unchecked(*c))
                 .collect(),
+            values: Vec::new(),
         }
     }
 
