@@ -16,8 +16,9 @@
 //!   in process and, alternately, the hand-written SPARQL returning the same data runs on the
 //!   same store; median and 99th percentile of each, and the ratio of the medians.
 //! - **Memory**: the process's peak resident memory is reset after the load (Linux's
-//!   `clear_refs`) and read after the latency workload, then reset again and read after the
-//!   exports: the peaks of serving queries and of exporting that graph.
+//!   `clear_refs`) and read after each request of the workload ran three times through GraphQL
+//!   alone (the server's own peak), then after the latency workload (both sides, the
+//!   hand-written SPARQL included), then after the exports.
 //! - **Export**: the whole graph streamed as Turtle and as N-Triples; triples per second.
 //! - **Throughput**: where `wrk` is installed, kgql's HTTP server runs on the store (in this
 //!   process) and `wrk` (8 connections, 2 threads) sends it the lookup and the filtered page,
@@ -153,7 +154,9 @@ struct Measured {
     baseline_bytes: u64,
     /// Per request of the workload: SPARQL queries sent, GraphQL and SPARQL latencies (sorted).
     requests: Vec<(u64, Vec<Duration>, Vec<Duration>)>,
-    /// Peak resident memory while answering the workload, in bytes.
+    /// Peak resident memory while answering the workload through GraphQL alone, in bytes.
+    peak_graphql_memory: Option<u64>,
+    /// Peak resident memory while answering the workload both ways, in bytes.
     peak_memory: Option<u64>,
     /// Peak resident memory while exporting, in bytes.
     peak_export_memory: Option<u64>,
@@ -283,7 +286,7 @@ async fn measure(
         .await
         .map_err(|e| e.to_string())?;
     let load = started.elapsed();
-    // `kgql load` then rebuilds the search index: timed apart from the load.
+    // `kgql load` then rebuilds the index of nodes: timed apart from the load.
     let started = Instant::now();
     backend
         .store
@@ -292,6 +295,13 @@ async fn measure(
         .map_err(|e| e.to_string())?;
     let index = started.elapsed();
 
+    reset_peak_memory();
+    for case in &WORKLOAD {
+        for _ in 0..3 {
+            common::graphql_once(&backend.api, case).await?;
+        }
+    }
+    let peak_graphql_memory = peak_resident_memory();
     reset_peak_memory();
     let mut requests = Vec::new();
     for case in &WORKLOAD {
@@ -386,6 +396,7 @@ async fn measure(
         store_bytes,
         baseline_bytes: disk_usage(&baseline_dir),
         requests,
+        peak_graphql_memory,
         peak_memory,
         peak_export_memory,
         export_turtle,
@@ -646,7 +657,7 @@ fn size_name(triples: u64) -> String {
 /// The latency table of one size.
 fn size_table(m: &Measured, baseline: &str) -> String {
     let mut table = format!(
-        "### {} triples\n\nGenerated in {:.2} s. Load: kgql {} triples/s, {baseline} {} triples/s (ratio {:.2}); then the search index in {:.2} s; on disk kgql {} MiB, baseline {} MiB. Export: Turtle {} triples/s, N-Triples {} triples/s. Peak resident memory: {} MiB while querying, {} MiB while exporting.\n\n| request | SPARQL queries | GraphQL median | GraphQL p99 | SPARQL median | SPARQL p99 | ratio of medians |\n|---|---:|---:|---:|---:|---:|---:|\n",
+        "### {} triples\n\nGenerated in {:.2} s. Load: kgql {} triples/s, {baseline} {} triples/s (ratio {:.2}); then the index of nodes in {:.2} s; on disk kgql {} MiB, baseline {} MiB. Export: Turtle {} triples/s, N-Triples {} triples/s. Peak resident memory: {} MiB answering the workload through GraphQL, {} MiB answering it both ways, {} MiB exporting.\n\n| request | SPARQL queries | GraphQL median | GraphQL p99 | SPARQL median | SPARQL p99 | ratio of medians |\n|---|---:|---:|---:|---:|---:|---:|\n",
         m.triples,
         m.generate.as_secs_f64(),
         rate(m.triples, m.load),
@@ -657,6 +668,8 @@ fn size_table(m: &Measured, baseline: &str) -> String {
         mib(m.baseline_bytes),
         rate(m.triples, m.export_turtle),
         rate(m.triples, m.export_ntriples),
+        m.peak_graphql_memory
+            .map_or_else(|| "unknown".to_owned(), mib),
         m.peak_memory.map_or_else(|| "unknown".to_owned(), mib),
         m.peak_export_memory.map_or_else(|| "unknown".to_owned(), mib),
     );
@@ -692,11 +705,11 @@ fn size_table(m: &Measured, baseline: &str) -> String {
 /// The whole report: a summary across sizes, then one table per size.
 fn report(results: &[Measured], baseline: &str, iterations: usize) -> String {
     let mut text = format!(
-        "## Scale: generated graphs from ten thousand to ten million triples\n\n`KGQL_BENCH_WRITE=1 cargo bench --bench scale` (method in `benches/scale.rs`): graphs written by `kgql generate --seed 1`, loaded by kgql and by the baseline ({baseline}), then each request of the workload through GraphQL and, alternately, as hand-written SPARQL on the same store, {iterations} times each after a warm-up. Latencies in milliseconds; load and export rates in triples per second; the load ratio is kgql's rate over the baseline's (the target is at least 0.9), the latency ratio GraphQL's median over SPARQL's (the target is at most 1.2). The plot is `{PLOT}`.\n\n![Median latency against graph size]({PLOT})\n\n| triples | load kgql | load baseline | load ratio | search index s | disk kgql MiB | disk baseline MiB | peak memory querying MiB | peak memory exporting MiB | export Turtle | export N-Triples |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        "## Scale: generated graphs from ten thousand to ten million triples\n\n`KGQL_BENCH_WRITE=1 cargo bench --bench scale` (method in `benches/scale.rs`): graphs written by `kgql generate --seed 1`, loaded by kgql and by the baseline ({baseline}), then each request of the workload through GraphQL and, alternately, as hand-written SPARQL on the same store, {iterations} times each after a warm-up. Latencies in milliseconds; load and export rates in triples per second; the load ratio is kgql's rate over the baseline's (the target is at least 0.9), the latency ratio GraphQL's median over SPARQL's (the target is at most 1.2). The plot is `{PLOT}`.\n\n![Median latency against graph size]({PLOT})\n\n| triples | load kgql | load baseline | load ratio | index of nodes s | disk kgql MiB | disk baseline MiB | peak memory GraphQL MiB | peak memory both ways MiB | peak memory exporting MiB | export Turtle | export N-Triples |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     );
     for m in results {
         text.push_str(&format!(
-            "| {} | {} | {} | {:.2} | {:.2} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {:.2} | {:.2} | {} | {} | {} | {} | {} | {} | {} |\n",
             m.triples,
             rate(m.triples, m.load),
             rate(m.triples, m.baseline_load),
@@ -704,6 +717,8 @@ fn report(results: &[Measured], baseline: &str, iterations: usize) -> String {
             m.index.as_secs_f64(),
             mib(m.store_bytes),
             mib(m.baseline_bytes),
+            m.peak_graphql_memory
+                .map_or_else(|| "unknown".to_owned(), mib),
             m.peak_memory.map_or_else(|| "unknown".to_owned(), mib),
             m.peak_export_memory
                 .map_or_else(|| "unknown".to_owned(), mib),

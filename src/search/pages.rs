@@ -299,13 +299,26 @@ impl SegmentCollector for SegmentPage {
         if self.wanted == 0 {
             return;
         }
+        // Once the heap is full, most documents lose on their first key: they are dropped
+        // before the next keys are read.
+        let worst = (self.best.len() >= self.wanted)
+            .then(|| self.best.peek().map(|(key, _)| *key))
+            .flatten();
+        let mut tied = worst.is_some();
         let mut key = [0; MAX_SORT_KEYS];
-        for (slot, (column, descending)) in key.iter_mut().zip(&self.columns) {
+        for (i, (column, descending)) in self.columns.iter().enumerate() {
             let ord = column
                 .as_ref()
                 .and_then(|c| c.ords().first(doc))
                 .unwrap_or(0);
-            *slot = if *descending { u64::MAX - ord } else { ord };
+            key[i] = if *descending { u64::MAX - ord } else { ord };
+            if let (true, Some(worst)) = (tied, worst) {
+                match key[i].cmp(&worst[i]) {
+                    Ordering::Greater => return,
+                    Ordering::Less => tied = false,
+                    Ordering::Equal => {}
+                }
+            }
         }
         if self.best.len() < self.wanted {
             self.best.push((key, doc));
