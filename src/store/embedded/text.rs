@@ -24,6 +24,22 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// How many nodes are read and replaced per index commit.
 const CHUNK: usize = 10_000;
 
+/// About how many nodes a rebuild holds in memory at once (typed statements stand for nodes
+/// when the passes are counted).
+#[cfg(not(test))]
+const PASS_NODES: u64 = 1_000_000;
+/// Small in unit tests, so that their rebuilds take several passes.
+#[cfg(test)]
+const PASS_NODES: u64 = 500;
+
+/// Which of `classes` hash classes a node falls in.
+fn hash_class(node: &NamedNode, classes: u64) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    node.as_str().hash(&mut hasher);
+    hasher.finish() % classes
+}
+
 /// The nodes a write touches.
 #[derive(Debug)]
 pub enum Touched {
@@ -49,38 +65,45 @@ fn indexed_predicates() -> impl Iterator<Item = NamedNodeRef<'static>> {
         .chain([rdf::TYPE])
 }
 
-/// What the index keeps of one node, gathered statement by statement.
+/// What the index keeps of one node, gathered statement by statement (in vectors, sorted and
+/// freed of duplicates at the end: a rebuild holds hundreds of thousands of these).
 #[derive(Default)]
 struct Gathered {
-    texts: BTreeSet<String>,
-    classes: BTreeSet<NamedNode>,
-    values: BTreeSet<KeyValue>,
+    texts: Vec<String>,
+    classes: Vec<NamedNode>,
+    values: Vec<KeyValue>,
 }
 
 impl Gathered {
     fn add(&mut self, predicate: NamedNodeRef<'_>, object: Term) {
         if predicate == rdf::TYPE {
             if let Term::NamedNode(class) = object {
-                self.classes.insert(class);
+                self.classes.push(class);
             }
             return;
         }
         if let Some(value) = Key::value_of(predicate.as_str(), object.as_ref()) {
-            self.values.insert(value);
+            self.values.push(value);
         }
         if let Term::Literal(literal) = object {
             if SEARCHED.contains(&predicate.as_str()) {
-                self.texts.insert(literal.value().to_owned());
+                self.texts.push(literal.value().to_owned());
             }
         }
     }
 
-    fn into_entry(self, node: NamedNode) -> Entry {
+    fn into_entry(mut self, node: NamedNode) -> Entry {
+        self.texts.sort_unstable();
+        self.texts.dedup();
+        self.classes.sort_unstable();
+        self.classes.dedup();
+        self.values.sort_unstable();
+        self.values.dedup();
         Entry {
             node,
-            texts: self.texts.into_iter().collect(),
-            classes: self.classes.into_iter().collect(),
-            values: self.values.into_iter().collect(),
+            texts: self.texts,
+            classes: self.classes,
+            values: self.values,
         }
     }
 }
@@ -226,8 +249,94 @@ impl Indexing {
         Ok(self.index.len())
     }
 
-    /// A rebuild's steps. What the index keeps of every node is read by one sequential scan
-    /// per predicate (far cheaper than lookups node by node; they are held in memory meanwhile)
+    /// The number of statements of `predicate` in the graph the index reads (nothing decoded).
+    fn count(
+        &self,
+        store: &oxigraph::store::Store,
+        predicate: NamedNodeRef<'_>,
+    ) -> Result<u64, StoreError> {
+        let n = Variable::new_unchecked("n");
+        let query = Query::Select {
+            dataset: None,
+            pattern: GraphPattern::Project {
+                inner: Box::new(GraphPattern::Group {
+                    inner: Box::new(statement_pattern(predicate)),
+                    variables: Vec::new(),
+                    aggregates: vec![(
+                        n.clone(),
+                        spargebra::algebra::AggregateExpression::CountSolutions { distinct: false },
+                    )],
+                }),
+                variables: vec![n.clone()],
+            },
+            base_iri: None,
+        };
+        let count = self
+            .solutions(store, query)?
+            .next()
+            .transpose()?
+            .and_then(|solution| match solution.get(&n) {
+                Some(Term::Literal(count)) => count.value().parse().ok(),
+                _ => None,
+            });
+        Ok(count.unwrap_or(0))
+    }
+
+    /// The solutions of a query on the graph the index reads.
+    fn solutions(
+        &self,
+        store: &oxigraph::store::Store,
+        query: Query,
+    ) -> Result<impl Iterator<Item = Result<oxigraph::sparql::QuerySolution, StoreError>>, StoreError>
+    {
+        let mut prepared = SparqlEvaluator::new().for_query(query);
+        if self.union.load(Ordering::SeqCst) {
+            prepared.dataset_mut().set_default_graph_as_union();
+        }
+        let QueryResults::Solutions(solutions) = prepared
+            .on_store(store)
+            .execute()
+            .map_err(|e| StoreError::Evaluation(e.to_string()))?
+        else {
+            return Err(StoreError::Evaluation(
+                "a SELECT query gave no solutions".into(),
+            ));
+        };
+        Ok(solutions.map(|s| s.map_err(|e| StoreError::Evaluation(e.to_string()))))
+    }
+
+    /// The subjects (IRIs) and objects of the statements of `predicate` in the graph the index
+    /// reads, as SPARQL reads them: only those two terms are decoded.
+    fn statements(
+        &self,
+        store: &oxigraph::store::Store,
+        predicate: NamedNodeRef<'_>,
+    ) -> Result<impl Iterator<Item = Result<(NamedNode, Term), StoreError>>, StoreError> {
+        let (s, o) = (Variable::new_unchecked("s"), Variable::new_unchecked("o"));
+        let query = Query::Select {
+            dataset: None,
+            pattern: GraphPattern::Project {
+                inner: Box::new(statement_pattern(predicate)),
+                variables: vec![s.clone(), o.clone()],
+            },
+            base_iri: None,
+        };
+        Ok(self
+            .solutions(store, query)?
+            .filter_map(move |solution| match solution {
+                Err(e) => Some(Err(e)),
+                Ok(solution) => match (solution.get(&s), solution.get(&o)) {
+                    (Some(Term::NamedNode(node)), Some(object)) => {
+                        Some(Ok((node.clone(), object.clone())))
+                    }
+                    _ => None,
+                },
+            }))
+    }
+
+    /// A rebuild's steps. What the index keeps of every node is read by sequential scans of
+    /// each predicate (far cheaper than lookups node by node), in as many passes over them as
+    /// it takes to hold about [`PASS_NODES`] nodes in memory at a time,
     /// and added, [`CHUNK`] nodes per commit; the nodes that writes changed meanwhile are then
     /// read again under the write lock.
     fn rebuild_steps(
@@ -235,32 +344,34 @@ impl Indexing {
         store: &oxigraph::store::Store,
         progress: Option<&ProgressFn>,
     ) -> Result<(), StoreError> {
-        let graph = self.graph();
-        let mut gathered: HashMap<NamedNode, Gathered> = HashMap::new();
-        for predicate in indexed_predicates() {
-            for quad in store.quads_for_pattern(None, Some(predicate), None, graph) {
-                let quad = quad?;
-                if let NamedOrBlankNode::NamedNode(node) = quad.subject {
-                    gathered
-                        .entry(node)
-                        .or_default()
-                        .add(predicate, quad.object);
+        // Nodes are gathered in passes, each keeping the nodes of one hash class, so that memory
+        // holds about PASS_NODES nodes at a time whatever the size of the graph.
+        let typed = self.count(store, rdf::TYPE)?;
+        let passes = typed.div_ceil(PASS_NODES).max(1);
+        let mut done = 0_u64;
+        for pass in 0..passes {
+            let mut gathered: HashMap<NamedNode, Gathered> = HashMap::new();
+            for predicate in indexed_predicates() {
+                for statement in self.statements(store, predicate)? {
+                    let (node, object) = statement?;
+                    if passes == 1 || hash_class(&node, passes) == pass {
+                        gathered.entry(node).or_default().add(predicate, object);
+                    }
                 }
             }
-        }
-        let mut entries: Vec<Entry> = gathered
-            .into_iter()
-            .map(|(node, gathered)| gathered.into_entry(node))
-            .collect();
-        entries.sort_unstable_by(|a, b| a.node.as_str().cmp(b.node.as_str()));
-        let mut done = 0_u64;
-        let mut entries = entries.into_iter().peekable();
-        while entries.peek().is_some() {
-            let chunk: Vec<Entry> = entries.by_ref().take(CHUNK).collect();
-            done += chunk.len() as u64;
-            self.index.replace(&[], chunk)?;
-            if let Some(progress) = progress {
-                progress(done);
+            let mut entries: Vec<Entry> = gathered
+                .into_iter()
+                .map(|(node, gathered)| gathered.into_entry(node))
+                .collect();
+            entries.sort_unstable_by(|a, b| a.node.as_str().cmp(b.node.as_str()));
+            let mut entries = entries.into_iter().peekable();
+            while entries.peek().is_some() {
+                let chunk: Vec<Entry> = entries.by_ref().take(CHUNK).collect();
+                done += chunk.len() as u64;
+                self.index.replace(&[], chunk)?;
+                if let Some(progress) = progress {
+                    progress(done);
+                }
             }
         }
         // What writes changed since the scans began, read again now.
@@ -414,6 +525,17 @@ impl Indexing {
             }
         }
         Ok(Touched::Nodes(nodes))
+    }
+}
+
+/// `?s predicate ?o`.
+fn statement_pattern(predicate: NamedNodeRef<'_>) -> GraphPattern {
+    GraphPattern::Bgp {
+        patterns: vec![spargebra::term::TriplePattern {
+            subject: Variable::new_unchecked("s").into(),
+            predicate: NamedNodePattern::NamedNode(predicate.into_owned()),
+            object: Variable::new_unchecked("o").into(),
+        }],
     }
 }
 
