@@ -378,9 +378,41 @@ mod tests {
         );
     }
 
+    /// Events whose values SPARQL orders in unusual ways: a blank node among the dates (no sort
+    /// value), an IRI and a French text among the labels (they do not sort), a typed and a
+    /// plain date, statements split across graphs.
+    const ODD_EVENTS: &str = r#"
+        @prefix schema: <http://schema.org/> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        @prefix ev: <https://w3id.org/kgql/id/event/> .
+        ev:odd-1 a schema:Event ; schema:startDate [] , "2025-01-01" ;
+            skos:prefLabel <https://w3id.org/kgql/id/event/odd-label> ; rdfs:label "Aardvark"@fr .
+        ev:odd-2 a schema:Event ; schema:startDate "2024-02-02"^^xsd:date , "2031" ;
+            skos:prefLabel "Zzz odd"@en-GB , "Aaa odd"@de .
+        <https://w3id.org/kgql/graph/odd> {
+            ev:odd-3 a schema:Event ; schema:startDate "2026-03-03"^^xsd:date ;
+                rdfs:label "  leading spaces"@EN .
+            ev:odd-2 schema:endDate "2020-01-01" .
+        }
+    "#;
+
     /// Requests whose root pages the index answers, over a generated graph: each must answer
     /// exactly what the SPARQL page answers.
-    const COMPARED: [&str; 9] = [
+    const COMPARED: [&str; 12] = [
+        r#"{ events(first: 5, filter: { iri: { in: [
+              "https://w3id.org/kgql/id/event/odd-1", "https://w3id.org/kgql/id/event/odd-2",
+              "https://w3id.org/kgql/id/event/odd-3", "https://w3id.org/kgql/id/event/gen-1"] } },
+            orderBy: [{ field: startDate }]) { totalCount nodes { iri startDate } } }"#,
+        r#"{ events(first: 5, filter: { iri: { in: [
+              "https://w3id.org/kgql/id/event/odd-1", "https://w3id.org/kgql/id/event/odd-2",
+              "https://w3id.org/kgql/id/event/odd-3", "https://w3id.org/kgql/id/event/gen-1"] } },
+            orderBy: [{ field: startDate, direction: DESC }]) { totalCount nodes { iri } } }"#,
+        r#"{ events(first: 5, filter: { OR: [ { label: { eq: "Aardvark" } },
+              { label: { eq: "https://w3id.org/kgql/id/event/odd-label" } },
+              { label: { in: ["Zzz odd", "  leading spaces"] } }, { endDate: { lte: "2020-01-01" } } ] },
+            orderBy: [{ field: label, direction: DESC }]) { totalCount nodes { iri label } } }"#,
         r#"{ events(first: 10, filter: { startDate: { gte: "2020" } },
             orderBy: [{ field: startDate, direction: DESC }]) {
             totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
@@ -434,12 +466,20 @@ mod tests {
         .unwrap();
         embedded
             .load(LoadRequest {
-                documents: vec![Document {
-                    input: Box::new(std::io::Cursor::new(data)),
-                    format: oxigraph::io::RdfFormat::NQuads,
-                    base_iri: None,
-                    name: "generated".to_owned(),
-                }],
+                documents: vec![
+                    Document {
+                        input: Box::new(std::io::Cursor::new(data)),
+                        format: oxigraph::io::RdfFormat::NQuads,
+                        base_iri: None,
+                        name: "generated".to_owned(),
+                    },
+                    Document {
+                        input: Box::new(ODD_EVENTS.as_bytes()),
+                        format: oxigraph::io::RdfFormat::TriG,
+                        base_iri: None,
+                        name: "odd events".to_owned(),
+                    },
+                ],
                 target: LoadTarget::Dataset {
                     default_graph: None,
                 },

@@ -96,6 +96,8 @@ impl Key {
         } else {
             Key::of(predicate)?
         };
+        // Labels sort by their English or untagged literals (`LANG` of anything else is an
+        // error, which the SPARQL page filters out); every value of the other keys sorts.
         let (text, sorts) = match object {
             TermRef::Literal(literal) => {
                 let sorts = key != Key::Label
@@ -105,8 +107,8 @@ impl Key {
                     });
                 (Some(literal.value().to_owned()), sorts)
             }
-            TermRef::NamedNode(node) => (Some(node.as_str().to_owned()), true),
-            _ => (None, true),
+            TermRef::NamedNode(node) => (Some(node.as_str().to_owned()), key != Key::Label),
+            _ => (None, key != Key::Label),
         };
         Some(KeyValue { key, text, sorts })
     }
@@ -117,7 +119,8 @@ impl Key {
 pub struct KeyValue {
     /// Whose value.
     pub key: Key,
-    /// Its string form; `None` for a blank node (no test passes, and it sorts first).
+    /// Its string form; `None` for a blank node (no test passes; where it sorts, its node has
+    /// no sort value).
     pub text: Option<String>,
     /// Whether it takes part in ordering (labels: English or untagged ones).
     pub sorts: bool,
@@ -383,8 +386,8 @@ impl TextIndex {
     }
 
     /// Adds the values of every key to a document: each value, and the least and greatest of
-    /// those that sort, as SPARQL's `MIN` and `MAX` of their string forms would give them (a
-    /// blank node's form is an error: the least is then unbound, and the greatest ignores it).
+    /// those that sort, as SPARQL's `MIN` and `MAX` of their string forms give them (the string
+    /// form of a blank node is an error, and an aggregate over an error is unbound).
     fn add_values(&self, doc: &mut TantivyDocument, values: &[KeyValue]) {
         let f = self.fields;
         for k in 0..KEYS {
@@ -396,12 +399,12 @@ impl TextIndex {
                 doc.add_text(f.values[k], text);
             }
             let sorting = || of_key().filter(|v| v.sorts);
-            let least = if sorting().any(|v| v.text.is_none()) {
-                None
+            let (least, greatest) = if sorting().any(|v| v.text.is_none()) {
+                (None, None)
             } else {
-                sorting().filter_map(|v| v.text.as_deref()).min()
+                let texts = || sorting().filter_map(|v| v.text.as_deref());
+                (texts().min(), texts().max())
             };
-            let greatest = sorting().filter_map(|v| v.text.as_deref()).max();
             let sort_value = |value: Option<&str>| match value {
                 Some(text) => format!("{PRESENT}{text}"),
                 None => MISSING.to_owned(),
