@@ -20,6 +20,7 @@ mod tests;
 use crate::config::Settings;
 use crate::ontology;
 use crate::store::{QueryLimits, SharedStore};
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::Value;
 use execute::Stats;
 use model::{Model, ModelError, Vocabulary};
@@ -27,7 +28,7 @@ use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{NamedOrBlankNode, Term};
 use plan::PlanLimits;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// The schema file, compiled into the binary.
@@ -39,7 +40,16 @@ pub struct GraphqlApi {
     explain: bool,
     max_depth: usize,
     max_complexity: usize,
+    /// Parsed documents by query text: frontends send the same few queries again and again,
+    /// with other variables.
+    documents: std::sync::Mutex<HashMap<String, ExecutableDocument>>,
 }
+
+/// How many parsed documents are kept; past it, the cache starts over.
+const CACHED_DOCUMENTS: usize = 256;
+
+/// Queries longer than this are parsed each time (they are rarely sent twice).
+const CACHED_QUERY_BYTES: usize = 16 * 1024;
 
 /// What one GraphQL request produced.
 pub struct Outcome {
@@ -115,7 +125,36 @@ impl GraphqlApi {
             explain: settings.graphql_explain,
             max_depth: settings.graphql_max_depth,
             max_complexity: settings.graphql_max_complexity,
+            documents: std::sync::Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Hands the request its parsed document from the cache, or parses it and keeps it; a
+    /// query that does not parse is left for the schema to report.
+    fn with_parsed_document(&self, mut request: async_graphql::Request) -> async_graphql::Request {
+        if request.query.len() > CACHED_QUERY_BYTES {
+            return request;
+        }
+        let cached = self
+            .documents
+            .lock()
+            .ok()
+            .and_then(|documents| documents.get(&request.query).cloned());
+        match cached {
+            Some(document) => request.set_parsed_query(document),
+            None => {
+                if let Ok(document) = request.parsed_query() {
+                    let document = document.clone();
+                    if let Ok(mut documents) = self.documents.lock() {
+                        if documents.len() >= CACHED_DOCUMENTS {
+                            documents.clear();
+                        }
+                        documents.insert(request.query.clone(), document);
+                    }
+                }
+            }
+        }
+        request
     }
 
     /// The schema in SDL, as served (without the mapping directives).
@@ -134,6 +173,7 @@ impl GraphqlApi {
             keep_text: wants_explain && self.explain,
             ..Stats::default()
         });
+        let request = self.with_parsed_document(request);
         let mut response = self.schema.execute(request.data(stats.clone())).await;
         // Say which limit a refused request went past.
         for error in &mut response.errors {

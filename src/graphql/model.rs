@@ -66,6 +66,13 @@ pub enum Source {
     Path(PropertyPathExpression),
     /// The named graphs that state something about the node.
     Graphs,
+    /// The statements of one property about the node (`facts(property:)`); planned as the path
+    /// of that property.
+    Facts,
+    /// On a statement: its property (given by the planner from the enclosing `facts` field).
+    StatementProperty(Option<NamedNode>),
+    /// On a statement: the named graphs that make it (the property given by the planner).
+    StatedIn(Option<NamedNode>),
 }
 
 /// The kind of a leaf value.
@@ -156,6 +163,8 @@ pub struct Model {
     pub specific_first: Vec<String>,
     /// The root fields, by name.
     pub roots: HashMap<String, RootField>,
+    /// The ontology's prefixes, for prefixed names given in requests.
+    pub prefixes: Vec<(String, String)>,
 }
 
 /// The ontology facts the model is checked against.
@@ -210,9 +219,9 @@ impl Model {
                     mapped.insert(mapping.name.clone(), mapping);
                 }
             }
-            // Only types that describe nodes are mapped: those with a class, the interfaces
-            // whose fields are mapped, and `Thing`.
-            if class.is_some() || name == THING || (is_interface && !mapped.is_empty()) {
+            // Only types that describe nodes (or statements) are mapped: those with a class,
+            // the others whose fields are mapped, and `Thing`.
+            if class.is_some() || name == THING || !mapped.is_empty() {
                 if class.is_some() {
                     order.push(name.clone());
                 }
@@ -300,6 +309,10 @@ impl Model {
             types,
             specific_first,
             roots,
+            prefixes: prefixes
+                .iter()
+                .map(|(p, n)| ((*p).to_owned(), (*n).to_owned()))
+                .collect(),
         };
         model.check_targets()?;
         Ok(model)
@@ -401,6 +414,12 @@ fn field_mapping(
         Source::Iri
     } else if directive(&field.directives, "graphs").is_some() {
         Source::Graphs
+    } else if directive(&field.directives, "facts").is_some() {
+        Source::Facts
+    } else if directive(&field.directives, "statementProperty").is_some() {
+        Source::StatementProperty(None)
+    } else if directive(&field.directives, "statedIn").is_some() {
+        Source::StatedIn(None)
     } else if let Some(property) = directive(&field.directives, "property") {
         let text = string_argument(property, "path", place)?;
         let path = parse_path(&text, prefixes).map_err(|message| mapping(place, message))?;
@@ -440,7 +459,7 @@ fn check_declared(iri: &str, place: &str, vocabulary: &Vocabulary) -> Result<(),
 }
 
 /// Expands a prefixed name (or an IRI in angle brackets) with the ontology's prefixes.
-fn expand(name: &str, prefixes: &[(&str, &str)]) -> Result<String, String> {
+pub fn expand(name: &str, prefixes: &[(&str, &str)]) -> Result<String, String> {
     if let Some(iri) = name.strip_prefix('<').and_then(|n| n.strip_suffix('>')) {
         return Ok(iri.to_owned());
     }

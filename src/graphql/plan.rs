@@ -6,6 +6,7 @@ use async_graphql::parser::types::{Field, FragmentDefinition, SelectionSet};
 use async_graphql::parser::Positioned;
 use async_graphql::{Name, Value as ConstValue, Variables};
 use oxigraph::model::NamedNode;
+use spargebra::algebra::PropertyPathExpression;
 use std::collections::HashMap;
 
 /// A request the planner refuses, with a message for the client.
@@ -338,7 +339,7 @@ impl<'a> Planner<'a> {
             let Some(mapping) = self.model.field(owner, name) else {
                 return Err(error(format!("{owner}.{name} is not mapped to the graph")));
             };
-            let mapping = mapping.clone();
+            let mut mapping = mapping.clone();
             let arguments = self.arguments(field)?;
             let lang = match arguments.get("lang") {
                 Some(ConstValue::String(lang)) => Some(lang.clone()),
@@ -352,7 +353,22 @@ impl<'a> Planner<'a> {
                 }
                 (Target::Node(target), _) => {
                     let target = target.clone();
-                    Child::Nodes(self.selection(&target, &field.selection_set.node)?)
+                    let mut child = self.selection(&target, &field.selection_set.node)?;
+                    if mapping.source == Source::Facts {
+                        // The statements of one property: its values, each a statement whose
+                        // fields know the property.
+                        let property = self.statement_property(&arguments)?;
+                        mapping.source =
+                            Source::Path(PropertyPathExpression::NamedNode(property.clone()));
+                        for fact_field in &mut child.fields {
+                            if let Source::StatementProperty(p) | Source::StatedIn(p) =
+                                &mut fact_field.mapping.source
+                            {
+                                *p = Some(property.clone());
+                            }
+                        }
+                    }
+                    Child::Nodes(child)
                 }
             };
             selection.fields.push(FieldPlan {
@@ -365,6 +381,36 @@ impl<'a> Planner<'a> {
             });
         }
         Ok(selection)
+    }
+
+    /// The `property` argument of a `facts` field: an IRI, or a prefixed name of the ontology's
+    /// prefixes.
+    fn statement_property(
+        &self,
+        arguments: &HashMap<String, ConstValue>,
+    ) -> Result<NamedNode, PlanError> {
+        let Some(ConstValue::String(text)) = arguments.get("property") else {
+            return Err(error("`facts` needs a `property`"));
+        };
+        let known_prefix = text
+            .split_once(':')
+            .is_some_and(|(prefix, _)| self.model.prefixes.iter().any(|(p, _)| p == prefix));
+        let iri = if known_prefix {
+            let prefixes: Vec<(&str, &str)> = self
+                .model
+                .prefixes
+                .iter()
+                .map(|(p, n)| (p.as_str(), n.as_str()))
+                .collect();
+            super::model::expand(text, &prefixes).map_err(error)?
+        } else {
+            text.clone()
+        };
+        NamedNode::new(iri).map_err(|e| {
+            error(format!(
+                "`property` is neither an IRI nor a prefixed name of this server ({text:?}: {e})"
+            ))
+        })
     }
 
     /// Plans a connection of `target` nodes selected by `field` with `arguments`.

@@ -260,6 +260,19 @@ fn field_pattern(
         // The planner reads IRIs from the nodes themselves and filters them with `IriIn`; no
         // pattern ever reaches a node's IRI through a field.
         Source::Iri => unreachable!("the IRI of a node is not read through a pattern"),
+        Source::StatementProperty(Some(property)) => GraphPattern::Extend {
+            inner: Box::new(empty()),
+            variable: object.clone(),
+            expression: Expression::NamedNode(property.clone()),
+        },
+        // Planned away (`facts` becomes its property's path), or read with the statement's
+        // subject (`branches`): nothing is reached from the node alone.
+        Source::Facts | Source::StatementProperty(None) | Source::StatedIn(_) => {
+            GraphPattern::Values {
+                variables: Vec::new(),
+                bindings: Vec::new(),
+            }
+        }
         Source::Graphs => {
             let (p, o) = (builder.fresh(), builder.fresh());
             GraphPattern::Graph {
@@ -461,14 +474,35 @@ fn branches(
             }
             Child::Nodes(child) => {
                 let object = chain_var(depth + 1);
-                let mut reach = field_pattern(builder, &subject, &field.mapping, &object);
+                // The graphs that make a statement: its subject is the node above the statement's
+                // value, and stays in the row.
+                let statement_subject = match &field.mapping.source {
+                    Source::StatedIn(Some(property)) if depth > 0 => {
+                        Some((chain_var(depth - 1), property))
+                    }
+                    _ => None,
+                };
+                let mut reach = match &statement_subject {
+                    Some((above, property)) => GraphPattern::Graph {
+                        name: NamedNodePattern::Variable(object.clone()),
+                        inner: Box::new(bgp(
+                            above.clone().into(),
+                            (*property).clone(),
+                            subject.clone().into(),
+                        )),
+                    },
+                    None => field_pattern(builder, &subject, &field.mapping, &object),
+                };
                 if let Some(class) = class_of(&child.declared) {
                     reach = join(reach, class_pattern(&object, &class));
                 }
                 // The related node is the value; the row keeps only its subject (the chain
                 // above comes from the enclosing pattern: a sub-query projecting variables it
                 // does not bind would join on unbound values, which Virtuoso matches to none).
-                let visible = vec![subject.clone(), v(var::VALUE), v(var::KEY)];
+                let mut visible = vec![subject.clone(), v(var::VALUE), v(var::KEY)];
+                if let Some((above, _)) = statement_subject {
+                    visible.push(above);
+                }
                 out.push(GraphPattern::Project {
                     inner: Box::new(keyed(
                         GraphPattern::Extend {

@@ -135,12 +135,8 @@ fn every_competency_question_gets_its_expected_answer() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The questions the API cannot answer, with the reason.
-const NOT_ANSWERED_THROUGH_GRAPHQL: &[(&str, &str)] = &[(
-    "25-provenance-principles-authorship",
-    "it pairs each source with the one statement it makes (which property, which agent); \
-     the API keeps provenance per node, not per statement",
-)];
+/// The questions the API cannot answer, with the reason (none at present).
+const NOT_ANSWERED_THROUGH_GRAPHQL: &[(&str, &str)] = &[];
 
 /// The files of `tests/competency/` with this extension, sorted.
 fn competency_files(extension: &str) -> Vec<PathBuf> {
