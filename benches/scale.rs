@@ -15,10 +15,11 @@
 //!   three nested levels, a search, a neighbourhood and a path) runs through kgql's GraphQL API
 //!   in process and, alternately, the hand-written SPARQL returning the same data runs on the
 //!   same store; median and 99th percentile of each, and the ratio of the medians.
-//! - **Memory**: the process's peak resident memory is reset after the load (Linux's
-//!   `clear_refs`) and read after each request of the workload ran three times through GraphQL
-//!   alone (the server's own peak), then after the latency workload (both sides, the
-//!   hand-written SPARQL included), then after the exports.
+//! - **Memory**: the server's own peak: `kgql serve` started on the loaded store as a process
+//!   of its own, sent each request of the workload three times through `/graphql`, its peak
+//!   resident memory read from Linux's `/proc`. And this process's peak, reset after the load
+//!   (Linux's `clear_refs`; what the load left allocated stays counted) and read after the
+//!   latency workload (both sides, the hand-written SPARQL included), then after the exports.
 //! - **Export**: the whole graph streamed as Turtle and as N-Triples; triples per second.
 //! - **Throughput**: where `wrk` is installed, kgql's HTTP server runs on the store (in this
 //!   process) and `wrk` (8 connections, 2 threads) sends it the lookup and the filtered page,
@@ -154,7 +155,8 @@ struct Measured {
     baseline_bytes: u64,
     /// Per request of the workload: SPARQL queries sent, GraphQL and SPARQL latencies (sorted).
     requests: Vec<(u64, Vec<Duration>, Vec<Duration>)>,
-    /// Peak resident memory while answering the workload through GraphQL alone, in bytes.
+    /// Peak resident memory of a `kgql serve` process started on the store and sent the
+    /// workload through GraphQL, in bytes.
     peak_graphql_memory: Option<u64>,
     /// Peak resident memory while answering the workload both ways, in bytes.
     peak_memory: Option<u64>,
@@ -296,13 +298,6 @@ async fn measure(
     let index = started.elapsed();
 
     reset_peak_memory();
-    for case in &WORKLOAD {
-        for _ in 0..3 {
-            common::graphql_once(&backend.api, case).await?;
-        }
-    }
-    let peak_graphql_memory = peak_resident_memory();
-    reset_peak_memory();
     let mut requests = Vec::new();
     for case in &WORKLOAD {
         let (queries, _) = backend.check(case).await?;
@@ -330,12 +325,15 @@ async fn measure(
     let load_test = timed && wrk_installed();
     // Long enough for each connection to finish a few requests when they are slow (the
     // connections share 2 cores).
-    let seconds_for = |index: usize| match requests[index].1.as_slice() {
-        [] => wrk_seconds,
-        latencies => {
-            let each = median(latencies).as_secs_f64() * f64::from(CONNECTIONS) / 2.0;
-            wrk_seconds.max((each * 3.0).ceil() as u64)
+    // The slower side sets the window: both sides are sent the same number of seconds.
+    let seconds_for = |index: usize| {
+        let (_, graphql, sparql) = &requests[index];
+        if graphql.is_empty() || sparql.is_empty() {
+            return wrk_seconds;
         }
+        let slower = median(graphql).max(median(sparql)).as_secs_f64();
+        let each = slower * f64::from(CONNECTIONS) / 2.0;
+        wrk_seconds.max((each * 3.0).ceil() as u64)
     };
     if load_test {
         let (port, stopper, thread) = start_server(backend.store.clone(), &store_dir)?;
@@ -373,6 +371,7 @@ async fn measure(
     // Sizes on disk once both stores are closed (the baseline's already is).
     drop(backend);
     let store_bytes = disk_usage(&store_dir);
+    let peak_graphql_memory = server_peak_memory(&store_dir).await?;
     if let (true, Some(cli)) = (load_test, baseline) {
         let mut server = OxigraphServer::start(cli, &store_dir)?;
         for (slot, &index) in throughput.iter_mut().zip(&THROUGHPUT) {
@@ -624,6 +623,74 @@ fn disk_usage(dir: &Path) -> u64 {
         .sum()
 }
 
+/// The peak resident memory of `kgql serve` on `store_dir`, in a process of its own, once it
+/// has answered each request of the workload three times through `/graphql`; `None` where
+/// `/proc` does not say.
+async fn server_peak_memory(store_dir: &Path) -> Result<Option<u64>, String> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map_err(|e| format!("cannot find a free port: {e}"))?
+        .port();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kgql"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("KGQL_") {
+            command.env_remove(name);
+        }
+    }
+    let mut child = command
+        .arg("--store")
+        .arg(store_dir)
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start kgql serve: {e}"))?;
+    let result = async {
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(600))
+            .build()
+            .map_err(|e| e.to_string())?;
+        let url = format!("http://127.0.0.1:{port}/graphql");
+        let post = |query: &str| {
+            client
+                .post(&url)
+                .json(&serde_json::json!({ "query": query }))
+                .send()
+        };
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while !post("{ __typename }")
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            if Instant::now() > deadline {
+                return Err("kgql serve did not answer within two minutes".to_owned());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        for case in &WORKLOAD {
+            for _ in 0..3 {
+                let response = post(case.graphql).await.map_err(|e| e.to_string())?;
+                if !response.status().is_success() {
+                    return Err(format!("{}: HTTP {}", case.name, response.status()));
+                }
+                response.bytes().await.map_err(|e| e.to_string())?;
+            }
+        }
+        let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).ok();
+        Ok(status.and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib * 1024)
+        }))
+    }
+    .await;
+    let _ = child.kill();
+    let _ = child.wait();
+    result
+}
+
 /// Resets the process's peak resident memory (Linux).
 fn reset_peak_memory() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
@@ -657,7 +724,7 @@ fn size_name(triples: u64) -> String {
 /// The latency table of one size.
 fn size_table(m: &Measured, baseline: &str) -> String {
     let mut table = format!(
-        "### {} triples\n\nGenerated in {:.2} s. Load: kgql {} triples/s, {baseline} {} triples/s (ratio {:.2}); then the index of nodes in {:.2} s; on disk kgql {} MiB, baseline {} MiB. Export: Turtle {} triples/s, N-Triples {} triples/s. Peak resident memory: {} MiB answering the workload through GraphQL, {} MiB answering it both ways, {} MiB exporting.\n\n| request | SPARQL queries | GraphQL median | GraphQL p99 | SPARQL median | SPARQL p99 | ratio of medians |\n|---|---:|---:|---:|---:|---:|---:|\n",
+        "### {} triples\n\nGenerated in {:.2} s. Load: kgql {} triples/s, {baseline} {} triples/s (ratio {:.2}); then the index of nodes in {:.2} s; on disk kgql {} MiB, baseline {} MiB. Export: Turtle {} triples/s, N-Triples {} triples/s. Peak resident memory: `kgql serve` answering the workload through GraphQL {} MiB; this process answering it both ways {} MiB, exporting {} MiB.\n\n| request | SPARQL queries | GraphQL median | GraphQL p99 | SPARQL median | SPARQL p99 | ratio of medians |\n|---|---:|---:|---:|---:|---:|---:|\n",
         m.triples,
         m.generate.as_secs_f64(),
         rate(m.triples, m.load),
@@ -690,7 +757,8 @@ fn size_table(m: &Measured, baseline: &str) -> String {
         ));
         for (t, &index) in m.throughput.iter().zip(&THROUGHPUT) {
             let (oxigraph, ratio) = match t.oxigraph {
-                Some(o) => (format!("{o:.1}"), format!("{:.2}", t.graphql / o.max(1e-9))),
+                Some(o) if o > 0.0 => (format!("{o:.1}"), format!("{:.2}", t.graphql / o)),
+                Some(o) => (format!("{o:.1}"), "-".to_owned()),
                 None => ("not installed".to_owned(), "-".to_owned()),
             };
             table.push_str(&format!(
@@ -705,7 +773,7 @@ fn size_table(m: &Measured, baseline: &str) -> String {
 /// The whole report: a summary across sizes, then one table per size.
 fn report(results: &[Measured], baseline: &str, iterations: usize) -> String {
     let mut text = format!(
-        "## Scale: generated graphs from ten thousand to ten million triples\n\n`KGQL_BENCH_WRITE=1 cargo bench --bench scale` (method in `benches/scale.rs`): graphs written by `kgql generate --seed 1`, loaded by kgql and by the baseline ({baseline}), then each request of the workload through GraphQL and, alternately, as hand-written SPARQL on the same store, {iterations} times each after a warm-up. Latencies in milliseconds; load and export rates in triples per second; the load ratio is kgql's rate over the baseline's (the target is at least 0.9), the latency ratio GraphQL's median over SPARQL's (the target is at most 1.2). The plot is `{PLOT}`.\n\n![Median latency against graph size]({PLOT})\n\n| triples | load kgql | load baseline | load ratio | index of nodes s | disk kgql MiB | disk baseline MiB | peak memory GraphQL MiB | peak memory both ways MiB | peak memory exporting MiB | export Turtle | export N-Triples |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        "## Scale: generated graphs from ten thousand to ten million triples\n\n`KGQL_BENCH_WRITE=1 cargo bench --bench scale` (method in `benches/scale.rs`): graphs written by `kgql generate --seed 1`, loaded by kgql and by the baseline ({baseline}), then each request of the workload through GraphQL and, alternately, as hand-written SPARQL on the same store, {iterations} times each after a warm-up. Latencies in milliseconds; load and export rates in triples per second; the load ratio is kgql's rate over the baseline's (the target is at least 0.9), the latency ratio GraphQL's median over SPARQL's (the target is at most 1.2). The plot is `{PLOT}`.\n\n![Median latency against graph size]({PLOT})\n\n| triples | load kgql | load baseline | load ratio | index of nodes s | disk kgql MiB | disk baseline MiB | peak memory server MiB | peak memory both ways MiB | peak memory exporting MiB | export Turtle | export N-Triples |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     );
     for m in results {
         text.push_str(&format!(
