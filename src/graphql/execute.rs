@@ -271,6 +271,15 @@ impl Facts {
         let parent_term = parent.map(|p| Term::NamedNode(p.clone()));
         let key = (index, parent_term);
         let mut nodes = self.pages.get(&key).cloned().unwrap_or_default();
+        if let ListSource::Indexed { nodes: ordered, .. } = &pending.source {
+            // In the index's order, which the query did not keep.
+            let found: HashSet<&Term> = nodes.iter().collect();
+            nodes = ordered
+                .iter()
+                .map(|node| Term::NamedNode(node.clone()))
+                .filter(|node| found.contains(node))
+                .collect();
+        }
         let total = self.totals.get(&key).copied();
         let (mut has_next, mut has_previous, mut first_position) = (false, false, 0);
         if let Some(connection) = pending.connection {

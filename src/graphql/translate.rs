@@ -85,8 +85,6 @@ pub mod var {
     pub const SCORE: &str = "score";
     /// The text a search hit matched.
     pub const MATCHED: &str = "matched";
-    /// The position of a node in a page the index found.
-    pub const RANK: &str = "rank";
 }
 
 fn v(name: &str) -> Variable {
@@ -920,22 +918,16 @@ fn one_page(
     }
 }
 
-/// The page an index found: `?node` with its `?rank`.
+/// The page an index found: its nodes in `?node` (the assembler keeps the index's order).
 fn indexed_page(job: &ListJob<'_>) -> GraphPattern {
     let ListSource::Indexed { nodes, .. } = &job.source else {
         unreachable!("called for indexed pages")
     };
     GraphPattern::Values {
-        variables: vec![v(var::NODE), v(var::RANK)],
+        variables: vec![v(var::NODE)],
         bindings: nodes
             .iter()
-            .zip(0_i64..)
-            .map(|(node, rank)| {
-                vec![
-                    Some(GroundTerm::NamedNode(node.clone())),
-                    Some(GroundTerm::Literal(RdfLiteral::from(rank))),
-                ]
-            })
+            .map(|node| vec![Some(GroundTerm::NamedNode(node.clone()))])
             .collect(),
     }
 }
@@ -1021,7 +1013,6 @@ pub fn level_query(
                         )))]],
                     }));
                 }
-                order.push(OrderExpression::Asc(Expression::Variable(v(var::RANK))));
             }
             (_, Some(connection)) => {
                 if connection.total {
@@ -1053,10 +1044,12 @@ pub fn level_query(
         variables.extend([v(var::SCORE), v(var::MATCHED)]);
     }
     variables.extend((1..=builder.max_depth).map(chain_var));
-    // Only pages need the engine's order (their sort keys are not among the answer's columns);
-    // lookups and search hits are put in order by the assembler, and an `ORDER BY` costs more
-    // than the rest of a small query.
-    let paged = jobs.iter().any(|j| j.connection.is_some());
+    // Only pages cut by the query need the engine's order (their sort keys are not among the
+    // answer's columns); lookups, search hits and the pages an index found are put in order by
+    // the assembler, and an `ORDER BY` costs more than the rest of a small query.
+    let paged = jobs
+        .iter()
+        .any(|j| j.connection.is_some() && !matches!(j.source, ListSource::Indexed { .. }));
     let pattern = if paged {
         GraphPattern::OrderBy {
             inner: Box::new(union(parts)),
