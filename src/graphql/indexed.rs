@@ -101,13 +101,11 @@ fn condition(filter: &Filter) -> Option<Condition> {
         Filter::IriIn(iris) => Condition::Iris(iris.clone()),
         Filter::Value {
             field,
-            scalar,
             tests,
             exists,
+            ..
         } => {
-            if matches!(scalar, Scalar::Int | Scalar::Float) {
-                return None;
-            }
+            // Numbers compare as numbers: `value_key` keeps them out.
             let key = value_key(field)?;
             let mut parts = Vec::new();
             if exists == &Some(false) {
@@ -163,27 +161,21 @@ fn value_condition(key: Key, tests: &[Test]) -> Option<Condition> {
 
 /// The tighter of two lower (`is_lower`) or upper bounds.
 fn tighter(a: Bound<String>, b: Bound<String>, is_lower: bool) -> Bound<String> {
-    let value = |bound: &Bound<String>| match bound {
-        Bound::Included(v) | Bound::Excluded(v) => Some(v.clone()),
-        Bound::Unbounded => None,
+    let keep_a = match (&a, &b) {
+        (Bound::Unbounded, _) => false,
+        (_, Bound::Unbounded) => true,
+        (Bound::Included(x) | Bound::Excluded(x), Bound::Included(y) | Bound::Excluded(y)) => {
+            if x == y {
+                matches!(a, Bound::Excluded(_))
+            } else {
+                (x > y) == is_lower
+            }
+        }
     };
-    match (value(&a), value(&b)) {
-        (None, _) => b,
-        (_, None) => a,
-        (Some(x), Some(y)) if x == y => {
-            if matches!(a, Bound::Excluded(_)) {
-                a
-            } else {
-                b
-            }
-        }
-        (Some(x), Some(y)) => {
-            if (x > y) == is_lower {
-                a
-            } else {
-                b
-            }
-        }
+    if keep_a {
+        a
+    } else {
+        b
     }
 }
 

@@ -414,6 +414,11 @@ impl TextIndex {
         }
     }
 
+    /// The name of a field, as fast-field columns are named.
+    fn column(&self, field: Field) -> String {
+        self.index.schema().get_field_name(field).to_owned()
+    }
+
     /// How many nodes the index holds.
     pub fn len(&self) -> u64 {
         self.reader.searcher().num_docs()
@@ -483,8 +488,8 @@ impl TextIndex {
         let mut found: Vec<DocAddress> = Vec::new();
         for query in tiers {
             let wanted = limit.saturating_add(found.len());
-            let top =
-                TopDocs::with_limit(wanted.max(1)).order_by_string_fast_field("iri", Order::Asc);
+            let top = TopDocs::with_limit(wanted.max(1))
+                .order_by_string_fast_field(self.column(f.iri), Order::Asc);
             for (_, address) in searcher.search(&query, &top)? {
                 if seen.insert(address) {
                     found.push(address);

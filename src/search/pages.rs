@@ -11,7 +11,7 @@ use super::{IndexError, Key, TextIndex};
 use oxigraph::model::NamedNode;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
-use std::ops::Bound;
+use std::ops::{Bound, RangeBounds};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{
@@ -110,16 +110,15 @@ impl TextIndex {
                 .order
                 .iter()
                 .map(|k| {
-                    let name = match k.key {
-                        None => "iri".to_owned(),
-                        Some(key) if k.descending => {
-                            format!("greatest{}", key.position())
-                        }
-                        Some(key) => format!("least{}", key.position()),
+                    let field = match k.key {
+                        None => f.iri,
+                        Some(key) if k.descending => f.greatest[key.position()],
+                        Some(key) => f.least[key.position()],
                     };
-                    (name, k.descending)
+                    (self.column(field), k.descending)
                 })
                 .collect(),
+            iri: self.column(f.iri),
             wanted,
         };
         let searcher = self.reader.searcher();
@@ -179,37 +178,26 @@ impl TextIndex {
                 upper,
             } => {
                 let field = f.values[key.position()];
-                let within = |value: &str| {
-                    let above = match lower {
-                        Bound::Included(l) => value >= l.as_str(),
-                        Bound::Excluded(l) => value > l.as_str(),
-                        Bound::Unbounded => true,
-                    };
-                    let below = match upper {
-                        Bound::Included(u) => value <= u.as_str(),
-                        Bound::Excluded(u) => value < u.as_str(),
-                        Bound::Unbounded => true,
-                    };
-                    above && below
-                };
+                let bounds = (
+                    lower.as_ref().map(String::as_str),
+                    upper.as_ref().map(String::as_str),
+                );
+                let term = |value: &str| Term::from_field_text(field, value);
                 match among {
                     Some(values) => Box::new(TermSetQuery::new(
                         values
                             .iter()
-                            .filter(|v| within(v))
-                            .map(|v| Term::from_field_text(field, v)),
+                            .map(String::as_str)
+                            .filter(|v| RangeBounds::<str>::contains(&bounds, *v))
+                            .map(term),
                     )),
-                    None if matches!((lower, upper), (Bound::Unbounded, Bound::Unbounded)) => {
+                    None if matches!(bounds, (Bound::Unbounded, Bound::Unbounded)) => {
                         self.condition(&Condition::Has(*key, true))
                     }
-                    None => {
-                        let term = |bound: &Bound<String>| match bound {
-                            Bound::Included(v) => Bound::Included(Term::from_field_text(field, v)),
-                            Bound::Excluded(v) => Bound::Excluded(Term::from_field_text(field, v)),
-                            Bound::Unbounded => Bound::Unbounded,
-                        };
-                        Box::new(InvertedIndexRangeQuery::new(term(lower), term(upper)))
-                    }
+                    None => Box::new(InvertedIndexRangeQuery::new(
+                        bounds.0.map(term),
+                        bounds.1.map(term),
+                    )),
                 }
             }
         }
@@ -230,6 +218,8 @@ struct Row {
 struct PageCollector {
     /// The fast field of each sort key, and whether it is descending.
     columns: Vec<(String, bool)>,
+    /// The fast field of the nodes' IRIs.
+    iri: String,
     wanted: usize,
 }
 
@@ -258,7 +248,7 @@ impl Collector for PageCollector {
             .collect::<tantivy::Result<_>>()?;
         Ok(SegmentPage {
             columns,
-            iri: fast.str("iri")?,
+            iri: fast.str(&self.iri)?,
             wanted: self.wanted,
             count: 0,
             best: BinaryHeap::with_capacity(self.wanted.min(1024).saturating_add(1)),
@@ -301,10 +291,10 @@ impl SegmentCollector for SegmentPage {
         }
         // Once the heap is full, most documents lose on their first key: they are dropped
         // before the next keys are read.
-        let worst = (self.best.len() >= self.wanted)
+        // `tied_with`: the heap's worst key, while this one equals it so far.
+        let mut tied_with = (self.best.len() >= self.wanted)
             .then(|| self.best.peek().map(|(key, _)| *key))
             .flatten();
-        let mut tied = worst.is_some();
         let mut key = [0; MAX_SORT_KEYS];
         for (i, (column, descending)) in self.columns.iter().enumerate() {
             let ord = column
@@ -312,10 +302,10 @@ impl SegmentCollector for SegmentPage {
                 .and_then(|c| c.ords().first(doc))
                 .unwrap_or(0);
             key[i] = if *descending { u64::MAX - ord } else { ord };
-            if let (true, Some(worst)) = (tied, worst) {
+            if let Some(worst) = tied_with {
                 match key[i].cmp(&worst[i]) {
                     Ordering::Greater => return,
-                    Ordering::Less => tied = false,
+                    Ordering::Less => tied_with = None,
                     Ordering::Equal => {}
                 }
             }

@@ -101,6 +101,30 @@ impl EmbeddedStore {
 /// Rows buffered between the thread that evaluates a query and its consumer.
 const ROW_BUFFER: usize = 1024;
 
+/// What the evaluating thread hands over first: the head, and the rows that come with it.
+type HeadAndFirstRows = Result<(Head, Vec<Result<Row, StoreError>>), StoreError>;
+
+/// Sends the head with the first [`ROW_BUFFER`] rows in one hand-over (a small answer never waits
+/// on the channel row by row; `head` is told whether they are all of them), then the rest row by
+/// row until the consumer goes away.
+fn hand_over(
+    mut rows: impl Iterator<Item = Result<Row, StoreError>>,
+    head: impl FnOnce(bool) -> Head,
+    head_sender: tokio::sync::oneshot::Sender<HeadAndFirstRows>,
+    row_sender: &std::sync::mpsc::SyncSender<Result<Row, StoreError>>,
+) {
+    let first: Vec<_> = rows.by_ref().take(ROW_BUFFER).collect();
+    let complete = first.len() < ROW_BUFFER;
+    if head_sender.send(Ok((head(complete), first))).is_err() {
+        return;
+    }
+    for row in rows {
+        if row_sender.send(row).is_err() {
+            break; // The consumer went away.
+        }
+    }
+}
+
 /// What a query's evaluation says first: its kind, and its variables (and whether the rows
 /// handed over with them are all of them) or its boolean.
 enum Head {
@@ -220,39 +244,24 @@ impl Store for EmbeddedStore {
                 }
                 Ok(QueryResults::Solutions(solutions)) => {
                     let variables: Arc<[Variable]> = solutions.variables().into();
-                    let mut rows = solutions.map(|row| {
+                    let rows = solutions.map(|row| {
                         row.map(Row::Solution)
                             .map_err(|e| evaluation_error(e, timeout))
                     });
-                    // The first rows go with the head, in one hand-over: a small answer never
-                    // waits on the channel row by row.
-                    let first: Vec<_> = rows.by_ref().take(ROW_BUFFER).collect();
-                    let complete = first.len() < ROW_BUFFER;
-                    if head_sender
-                        .send(Ok((Head::Solutions(variables, complete), first)))
-                        .is_ok()
-                    {
-                        for row in rows {
-                            if row_sender.send(row).is_err() {
-                                break; // The consumer went away.
-                            }
-                        }
-                    }
+                    hand_over(
+                        rows,
+                        |complete| Head::Solutions(variables, complete),
+                        head_sender,
+                        &row_sender,
+                    );
                 }
                 Ok(QueryResults::Graph(triples)) => {
-                    let mut rows = triples.map(|triple| {
+                    let rows = triples.map(|triple| {
                         triple
                             .map(Row::Triple)
                             .map_err(|e| evaluation_error(e, timeout))
                     });
-                    let first: Vec<_> = rows.by_ref().take(ROW_BUFFER).collect();
-                    if head_sender.send(Ok((Head::Graph, first))).is_ok() {
-                        for row in rows {
-                            if row_sender.send(row).is_err() {
-                                break;
-                            }
-                        }
-                    }
+                    hand_over(rows, |_| Head::Graph, head_sender, &row_sender);
                 }
             }
         });

@@ -282,15 +282,17 @@ impl Indexing {
         Ok(count.unwrap_or(0))
     }
 
-    /// The solutions of a query on the graph the index reads.
+    /// The solutions of a SELECT query on the graph the index reads (unless the query names its
+    /// own dataset).
     fn solutions(
         &self,
         store: &oxigraph::store::Store,
         query: Query,
     ) -> Result<impl Iterator<Item = Result<oxigraph::sparql::QuerySolution, StoreError>>, StoreError>
     {
+        let own_dataset = query.dataset().is_some();
         let mut prepared = SparqlEvaluator::new().for_query(query);
-        if self.union.load(Ordering::SeqCst) {
+        if self.union.load(Ordering::SeqCst) && !own_dataset {
             prepared.dataset_mut().set_default_graph_as_union();
         }
         let QueryResults::Solutions(solutions) = prepared
@@ -359,12 +361,10 @@ impl Indexing {
                     }
                 }
             }
-            let mut entries: Vec<Entry> = gathered
+            let mut entries = gathered
                 .into_iter()
                 .map(|(node, gathered)| gathered.into_entry(node))
-                .collect();
-            entries.sort_unstable_by(|a, b| a.node.as_str().cmp(b.node.as_str()));
-            let mut entries = entries.into_iter().peekable();
+                .peekable();
             while entries.peek().is_some() {
                 let chunk: Vec<Entry> = entries.by_ref().take(CHUNK).collect();
                 done += chunk.len() as u64;
@@ -488,22 +488,10 @@ impl Indexing {
                         },
                         base_iri: None,
                     };
-                    let mut prepared = SparqlEvaluator::new().for_query(query);
-                    if self.union.load(Ordering::SeqCst) && using.is_none() {
-                        prepared.dataset_mut().set_default_graph_as_union();
-                    }
-                    let results = prepared
-                        .on_store(store)
-                        .execute()
-                        .map_err(|e| StoreError::Evaluation(e.to_string()))?;
-                    if let QueryResults::Solutions(solutions) = results {
-                        for solution in solutions {
-                            let solution =
-                                solution.map_err(|e| StoreError::Evaluation(e.to_string()))?;
-                            for (_, term) in solution.iter() {
-                                if let Term::NamedNode(node) = term {
-                                    nodes.insert(node.clone());
-                                }
+                    for solution in self.solutions(store, query)? {
+                        for (_, term) in solution?.iter() {
+                            if let Term::NamedNode(node) = term {
+                                nodes.insert(node.clone());
                             }
                         }
                     }
