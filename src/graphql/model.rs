@@ -459,7 +459,10 @@ fn check_declared(iri: &str, place: &str, vocabulary: &Vocabulary) -> Result<(),
 }
 
 /// Expands a prefixed name (or an IRI in angle brackets) with the ontology's prefixes.
-pub fn expand(name: &str, prefixes: &[(&str, &str)]) -> Result<String, String> {
+pub fn expand(
+    name: &str,
+    prefixes: &[(impl AsRef<str>, impl AsRef<str>)],
+) -> Result<String, String> {
     if let Some(iri) = name.strip_prefix('<').and_then(|n| n.strip_suffix('>')) {
         return Ok(iri.to_owned());
     }
@@ -468,8 +471,8 @@ pub fn expand(name: &str, prefixes: &[(&str, &str)]) -> Result<String, String> {
         .ok_or_else(|| format!("`{name}` is not a prefixed name"))?;
     prefixes
         .iter()
-        .find(|(p, _)| *p == prefix)
-        .map(|(_, namespace)| format!("{namespace}{local}"))
+        .find(|(p, _)| p.as_ref() == prefix)
+        .map(|(_, namespace)| format!("{}{local}", namespace.as_ref()))
         .ok_or_else(|| format!("unknown prefix `{prefix}:` in `{name}`"))
 }
 

@@ -392,20 +392,8 @@ impl<'a> Planner<'a> {
         let Some(ConstValue::String(text)) = arguments.get("property") else {
             return Err(error("`facts` needs a `property`"));
         };
-        let known_prefix = text
-            .split_once(':')
-            .is_some_and(|(prefix, _)| self.model.prefixes.iter().any(|(p, _)| p == prefix));
-        let iri = if known_prefix {
-            let prefixes: Vec<(&str, &str)> = self
-                .model
-                .prefixes
-                .iter()
-                .map(|(p, n)| (p.as_str(), n.as_str()))
-                .collect();
-            super::model::expand(text, &prefixes).map_err(error)?
-        } else {
-            text.clone()
-        };
+        // A prefixed name of this server's, else the text as an IRI.
+        let iri = super::model::expand(text, &self.model.prefixes).unwrap_or_else(|_| text.clone());
         NamedNode::new(iri).map_err(|e| {
             error(format!(
                 "`property` is neither an IRI nor a prefixed name of this server ({text:?}: {e})"
