@@ -1,9 +1,9 @@
 //! Runs the level queries of a root field and assembles their rows into response objects.
 
-use super::indexed;
 use super::model::{Model, Scalar, Shape, Source, Target};
 use super::plan::{encode_cursor, Child, ConnectionPlan, FieldPlan, Selection};
 use super::translate::{chain_var, cut, level_query, var, Dialect, ListJob, ListSource};
+use super::{direct, indexed};
 use crate::sparql;
 use crate::store::{QueryLimits, SharedStore, StoreError};
 use async_graphql::Value;
@@ -63,6 +63,8 @@ pub struct Stats {
     pub index_searches: std::sync::atomic::AtomicUsize,
     /// How many pages of root lists the store's index of nodes found.
     pub index_pages: std::sync::atomic::AtomicUsize,
+    /// How many levels were read by point reads of statements, without a query.
+    pub direct_reads: std::sync::atomic::AtomicUsize,
 }
 
 impl Stats {
@@ -161,9 +163,26 @@ pub async fn run(
             })
             .collect();
         let class_of = |name: &str| model.types.get(name).and_then(|t| t.class.clone());
-        let query = level_query(&jobs, &class_of, dialect);
-        stats.record(&query);
-        let rows = sparql::select(store, query, limits).await?;
+        let direct = if store.reads_statements() {
+            direct::plan(&jobs, &class_of)
+        } else {
+            None
+        };
+        let rows = match direct {
+            Some(reads) => {
+                stats
+                    .direct_reads
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                store
+                    .read_statements(Box::new(move |statements| reads.read(statements)))
+                    .await?
+            }
+            None => {
+                let query = level_query(&jobs, &class_of, dialect);
+                stats.record(&query);
+                sparql::select(store, query, limits).await?
+            }
+        };
         let mut next: BTreeMap<u32, Pending<'_>> = BTreeMap::new();
         let facts = Facts::read(&rows, level.len());
         for (index, pending) in level.iter().enumerate() {

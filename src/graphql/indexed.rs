@@ -438,50 +438,11 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn index_pages_equal_the_sparql_pages() {
         use crate::config::{Settings, SettingsLayer};
-        use crate::generate::{generate, Options};
         use crate::graphql::GraphqlApi;
-        use crate::store::embedded::EmbeddedStore;
-        use crate::store::{Document, LoadMode, LoadRequest, LoadTarget, SharedStore, Store};
-        use std::sync::Arc;
+        use crate::store::SharedStore;
 
         let dir = tempfile::tempdir().unwrap();
-        let embedded = Arc::new(EmbeddedStore::open(dir.path()).unwrap());
-        let mut data = Vec::new();
-        generate(
-            &mut data,
-            &Options {
-                triples: 20_000,
-                seed: 3,
-                base_iri: "https://w3id.org/kgql/id/".to_owned(),
-            },
-        )
-        .unwrap();
-        embedded
-            .load(LoadRequest {
-                documents: vec![
-                    Document {
-                        input: Box::new(std::io::Cursor::new(data)),
-                        format: oxigraph::io::RdfFormat::NQuads,
-                        base_iri: None,
-                        name: "generated".to_owned(),
-                    },
-                    Document {
-                        input: Box::new(ODD_EVENTS.as_bytes()),
-                        format: oxigraph::io::RdfFormat::TriG,
-                        base_iri: None,
-                        name: "odd events".to_owned(),
-                    },
-                ],
-                target: LoadTarget::Dataset {
-                    default_graph: None,
-                },
-                mode: LoadMode::Append,
-                progress: None,
-                bulk: false,
-            })
-            .await
-            .unwrap();
-        embedded.rebuild_search_index(None).await.unwrap();
+        let embedded = crate::graphql::tests::generated_store(dir.path(), 20_000, ODD_EVENTS).await;
         let store: SharedStore = embedded.clone();
         let settings = Settings::resolve(SettingsLayer::default()).unwrap();
         let api = GraphqlApi::new(store, &settings).unwrap();

@@ -6,6 +6,7 @@
 //! rows of those queries become the response ([`execute`]). [`schema`] builds the executable
 //! async-graphql schema from the same file.
 
+pub mod direct;
 pub mod execute;
 pub mod explore;
 pub mod indexed;
@@ -211,6 +212,15 @@ impl GraphqlApi {
             kgql.insert(
                 async_graphql::Name::new("indexPages"),
                 Value::Number(index_pages.into()),
+            );
+        }
+        let direct_reads = stats
+            .direct_reads
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if direct_reads > 0 {
+            kgql.insert(
+                async_graphql::Name::new("directReads"),
+                Value::Number(direct_reads.into()),
             );
         }
         if wants_explain {

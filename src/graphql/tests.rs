@@ -13,6 +13,57 @@ use async_graphql::Variables;
 use oxigraph::model::NamedNode;
 use std::path::Path;
 
+/// An on-disk store holding a generated graph of about `triples` triples and `extra` (TriG),
+/// with its index of nodes built.
+pub(crate) async fn generated_store(
+    dir: &Path,
+    triples: u64,
+    extra: &'static str,
+) -> std::sync::Arc<crate::store::embedded::EmbeddedStore> {
+    use crate::generate::{generate, Options};
+    use crate::store::embedded::EmbeddedStore;
+    use crate::store::{Document, LoadMode, LoadRequest, LoadTarget, Store};
+
+    let embedded = std::sync::Arc::new(EmbeddedStore::open(dir).unwrap());
+    let mut data = Vec::new();
+    generate(
+        &mut data,
+        &Options {
+            triples,
+            seed: 3,
+            base_iri: "https://w3id.org/kgql/id/".to_owned(),
+        },
+    )
+    .unwrap();
+    embedded
+        .load(LoadRequest {
+            documents: vec![
+                Document {
+                    input: Box::new(std::io::Cursor::new(data)),
+                    format: oxigraph::io::RdfFormat::NQuads,
+                    base_iri: None,
+                    name: "generated".to_owned(),
+                },
+                Document {
+                    input: Box::new(extra.as_bytes()),
+                    format: oxigraph::io::RdfFormat::TriG,
+                    base_iri: None,
+                    name: "extra".to_owned(),
+                },
+            ],
+            target: LoadTarget::Dataset {
+                default_graph: None,
+            },
+            mode: LoadMode::Append,
+            progress: None,
+            bulk: false,
+        })
+        .await
+        .unwrap();
+    embedded.rebuild_search_index(None).await.unwrap();
+    embedded
+}
+
 fn model() -> Model {
     Model::parse(SCHEMA_SDL, PREFIXES, &vocabulary()).expect("schema.graphql maps to the ontology")
 }

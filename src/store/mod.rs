@@ -15,7 +15,9 @@ pub mod remote;
 use crate::search::{Hit, IndexedPage, PageRequest};
 use async_trait::async_trait;
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
-use oxigraph::model::{GraphName, NamedNode, Quad, Triple};
+use oxigraph::model::{
+    GraphName, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, Term, TermRef, Triple,
+};
 use oxigraph::sparql::{QuerySolution, Variable};
 use spargebra::{Query, Update};
 use std::io::Read;
@@ -28,6 +30,9 @@ pub type SolutionIter = Box<dyn Iterator<Item = Result<QuerySolution, StoreError
 pub type TripleIter = Box<dyn Iterator<Item = Result<Triple, StoreError>> + Send>;
 /// A blocking iterator of quads.
 pub type QuadIter = Box<dyn Iterator<Item = Result<Quad, StoreError>> + Send>;
+/// Work done with point reads of statements ([`Statements`]), on a thread that may block.
+pub type StatementWork =
+    Box<dyn FnOnce(&dyn Statements) -> Result<Vec<QuerySolution>, StoreError> + Send>;
 /// A callback told how many quads have been loaded so far.
 pub type ProgressFn = Arc<dyn Fn(u64) + Send + Sync>;
 
@@ -268,6 +273,22 @@ pub trait Store: Send + Sync + 'static {
         Ok(None)
     }
 
+    /// Whether [`Store::read_statements`] is available: point reads without query evaluation.
+    fn reads_statements(&self) -> bool {
+        false
+    }
+
+    /// Runs `work` with point reads of the store's statements, on a thread that may block.
+    async fn read_statements(
+        &self,
+        _work: StatementWork,
+    ) -> Result<Vec<QuerySolution>, StoreError> {
+        Err(StoreError::Evaluation(format!(
+            "the {} store has no point reads of statements",
+            self.backend_name()
+        )))
+    }
+
     /// Rebuilds the full-text index from the data; returns the number of nodes it holds, or
     /// `None` for a store without one.
     async fn rebuild_search_index(
@@ -284,6 +305,36 @@ pub trait Store: Send + Sync + 'static {
 
 /// A shared handle to the configured store.
 pub type SharedStore = Arc<dyn Store>;
+
+/// Point reads of the statements of the default graph as queries see it (the union of every
+/// graph, unless the store is configured otherwise), for answers that need no query
+/// evaluation. Each read sees the store as its own start found it.
+pub trait Statements {
+    /// The distinct objects of `subject predicate ?o`.
+    fn objects(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+    ) -> Result<Vec<Term>, StoreError>;
+
+    /// The distinct subjects of `?s predicate object`.
+    fn subjects(
+        &self,
+        predicate: NamedNodeRef<'_>,
+        object: TermRef<'_>,
+    ) -> Result<Vec<Term>, StoreError>;
+
+    /// Whether a statement has `subject` and, where given, `predicate` and `object`.
+    fn contains(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+        predicate: Option<NamedNodeRef<'_>>,
+        object: Option<TermRef<'_>>,
+    ) -> Result<bool, StoreError>;
+
+    /// The named graphs that hold a statement about `subject` (as `GRAPH ?g { subject ?p ?o }`).
+    fn graphs(&self, subject: NamedOrBlankNodeRef<'_>) -> Result<Vec<Term>, StoreError>;
+}
 
 /// The quads of one document, parsed as they are read, with `target` applied: the graph the
 /// document's triples go to, or one graph for everything. Blank nodes are renamed, so that two

@@ -8,11 +8,14 @@ mod text;
 
 use super::{
     parse_error, LoadMode, LoadRequest, LoadTarget, ProgressFn, QuadIter, QueryLimits, QueryOutput,
-    Store, StoreError, StoreSize, TripleIter,
+    StatementWork, Statements, Store, StoreError, StoreSize, TripleIter,
 };
 use crate::search::{Hit, IndexedPage, PageRequest, TextIndex};
 use async_trait::async_trait;
-use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Triple};
+use oxigraph::model::{
+    GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term,
+    TermRef, Triple,
+};
 use oxigraph::sparql::{
     CancellationToken, QueryEvaluationError, QueryResults, QuerySolution, SparqlEvaluator,
     UpdateEvaluationError, Variable,
@@ -39,6 +42,8 @@ const SEARCH_INDEX_DIR: &str = "search-index";
 pub struct EmbeddedStore {
     store: oxigraph::store::Store,
     union_default_graph: bool,
+    /// Whether [`Store::read_statements`] is offered.
+    point_reads: bool,
     evaluations: Arc<AtomicUsize>,
     indexing: Arc<Indexing>,
 }
@@ -73,6 +78,7 @@ impl EmbeddedStore {
         Self {
             store,
             union_default_graph: true,
+            point_reads: true,
             evaluations: Arc::new(AtomicUsize::new(0)),
             indexing: Arc::new(Indexing::new(index, true)),
         }
@@ -87,6 +93,14 @@ impl EmbeddedStore {
         self
     }
 
+    /// Whether GraphQL may read statements directly ([`Store::read_statements`]) rather than
+    /// through SPARQL (on by default; off, every read is a query, for comparison).
+    #[must_use]
+    pub fn with_point_reads(mut self, on: bool) -> Self {
+        self.point_reads = on;
+        self
+    }
+
     async fn blocking<T: Send + 'static>(
         &self,
         f: impl FnOnce(oxigraph::store::Store) -> Result<T, StoreError> + Send + 'static,
@@ -95,6 +109,93 @@ impl EmbeddedStore {
         tokio::task::spawn_blocking(move || f(store))
             .await
             .map_err(|e| StoreError::Storage(format!("store task failed: {e}")))?
+    }
+}
+
+/// Point reads on the store's indexes, each with its own snapshot.
+struct PointReads<'s> {
+    store: &'s oxigraph::store::Store,
+    /// Where statements are read: every graph, or the default graph only.
+    graph: Option<GraphNameRef<'static>>,
+}
+
+impl<'s> PointReads<'s> {
+    fn new(store: &'s oxigraph::store::Store, union: bool) -> Self {
+        Self {
+            store,
+            graph: (!union).then_some(GraphNameRef::DefaultGraph),
+        }
+    }
+}
+
+/// The distinct terms of `terms`, in the order first seen (a statement in several graphs is
+/// read once per graph).
+fn distinct(
+    terms: impl Iterator<Item = Result<Term, StorageError>>,
+) -> Result<Vec<Term>, StoreError> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for term in terms {
+        let term = term?;
+        if seen.insert(term.clone()) {
+            out.push(term);
+        }
+    }
+    Ok(out)
+}
+
+impl Statements for PointReads<'_> {
+    fn objects(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+    ) -> Result<Vec<Term>, StoreError> {
+        distinct(
+            self.store
+                .quads_for_pattern(Some(subject), Some(predicate), None, self.graph)
+                .map(|q| q.map(|q| q.object)),
+        )
+    }
+
+    fn subjects(
+        &self,
+        predicate: NamedNodeRef<'_>,
+        object: TermRef<'_>,
+    ) -> Result<Vec<Term>, StoreError> {
+        distinct(
+            self.store
+                .quads_for_pattern(None, Some(predicate), Some(object), self.graph)
+                .map(|q| q.map(|q| q.subject.into())),
+        )
+    }
+
+    fn contains(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+        predicate: Option<NamedNodeRef<'_>>,
+        object: Option<TermRef<'_>>,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .store
+            .quads_for_pattern(Some(subject), predicate, object, self.graph)
+            .next()
+            .transpose()?
+            .is_some())
+    }
+
+    fn graphs(&self, subject: NamedOrBlankNodeRef<'_>) -> Result<Vec<Term>, StoreError> {
+        distinct(
+            self.store
+                .quads_for_pattern(Some(subject), None, None, None)
+                .filter_map(|q| match q {
+                    Ok(q) => match q.graph_name {
+                        GraphName::NamedNode(n) => Some(Ok(n.into())),
+                        GraphName::BlankNode(b) => Some(Ok(b.into())),
+                        GraphName::DefaultGraph => None,
+                    },
+                    Err(e) => Some(Err(e)),
+                }),
+        )
     }
 }
 
@@ -432,6 +533,16 @@ impl Store for EmbeddedStore {
         }
         let indexing = self.indexing.clone();
         self.blocking(move |_| Ok(indexing.index.search(&text, &classes, limit)?))
+            .await
+    }
+
+    fn reads_statements(&self) -> bool {
+        self.point_reads
+    }
+
+    async fn read_statements(&self, work: StatementWork) -> Result<Vec<QuerySolution>, StoreError> {
+        let union = self.union_default_graph;
+        self.blocking(move |store| work(&PointReads::new(&store, union)))
             .await
     }
 
