@@ -34,6 +34,8 @@ pub struct Bounds {
     pub depth: u32,
     /// Nodes kept at most.
     pub max_nodes: usize,
+    /// Whether links carry their property's English label (read only when asked for).
+    pub labels: bool,
 }
 
 /// Nodes (with their distance from the start) and the links between them.
@@ -51,7 +53,7 @@ fn v(name: &str) -> Variable {
 
 /// The links of the frontier nodes, in both directions, each with the frontier node it leaves
 /// from (`?f`) and its property's English label.
-fn hop_query(frontier: &[NamedNode], on: bool) -> Query {
+fn hop_query(frontier: &[NamedNode], on: bool, labels: bool) -> Query {
     let (f, other, label) = (v("f"), v("n"), v("label"));
     let link = [v("s"), v("p"), v("o")];
     // Lateral: the links of each frontier node are read from its index entries, not matched
@@ -59,15 +61,19 @@ fn hop_query(frontier: &[NamedNode], on: bool) -> Query {
     let links = lateral(
         on,
         values(&f, frontier),
-        with_label(either_way(&f, &other, &link), &link[1], &label),
+        with_label(either_way(&f, &other, &link), &link[1], &label, labels),
     );
     let [s, p, o] = link;
+    let mut variables = vec![f, s, p, o];
+    if labels {
+        variables.push(label);
+    }
     Query::Select {
         dataset: None,
         pattern: GraphPattern::Distinct {
             inner: Box::new(GraphPattern::Project {
                 inner: Box::new(links),
-                variables: vec![f, s, p, o, label],
+                variables,
             }),
         },
         base_iri: None,
@@ -195,8 +201,12 @@ fn either_way(a: &Variable, b: &Variable, [s, p, o]: &[Variable; 3]) -> GraphPat
 }
 
 /// `pattern` with the English label of property `?p` in `?label`, when it has one (read where
-/// `?p` is bound: outside, the optional part would be matched against every label first).
-fn with_label(pattern: GraphPattern, p: &Variable, label: &Variable) -> GraphPattern {
+/// `?p` is bound: outside, the optional part would be matched against every label first); only
+/// `pattern` when labels are not `wanted`.
+fn with_label(pattern: GraphPattern, p: &Variable, label: &Variable, wanted: bool) -> GraphPattern {
+    if !wanted {
+        return pattern;
+    }
     GraphPattern::LeftJoin {
         left: Box::new(pattern),
         right: Box::new(GraphPattern::Filter {
@@ -225,7 +235,13 @@ fn with_label(pattern: GraphPattern, p: &Variable, label: &Variable) -> GraphPat
 /// The links that join a node of `near` to a node of `far` directly (`?s1 ?p1 ?o1`) or
 /// through one middle node (`?s1 ?p1 ?o1` and `?s2 ?p2 ?o2`, when `through` is set): only the
 /// links on such connections, where a hop from both sides would read every link of both.
-fn meet_query(near: &[NamedNode], far: &[NamedNode], through: bool, on: bool) -> Query {
+fn meet_query(
+    near: &[NamedNode],
+    far: &[NamedNode],
+    through: bool,
+    on: bool,
+    labels: bool,
+) -> Query {
     let (x, y, m) = (v("x"), v("y"), v("m"));
     let first = [v("s1"), v("p1"), v("o1")];
     let second = [v("s2"), v("p2"), v("o2")];
@@ -235,7 +251,7 @@ fn meet_query(near: &[NamedNode], far: &[NamedNode], through: bool, on: bool) ->
         right: Box::new(lateral(
             on,
             values(&x, near),
-            with_label(either_way(&x, &y, &first), &first[1], &l1),
+            with_label(either_way(&x, &y, &first), &first[1], &l1, labels),
         )),
     };
     let mut pattern = direct;
@@ -244,12 +260,12 @@ fn meet_query(near: &[NamedNode], far: &[NamedNode], through: bool, on: bool) ->
             left: Box::new(lateral(
                 on,
                 values(&x, near),
-                with_label(either_way(&x, &m, &first), &first[1], &l1),
+                with_label(either_way(&x, &m, &first), &first[1], &l1, labels),
             )),
             right: Box::new(lateral(
                 on,
                 values(&y, far),
-                with_label(either_way(&y, &m, &second), &second[1], &l2),
+                with_label(either_way(&y, &m, &second), &second[1], &l2, labels),
             )),
         };
         pattern = GraphPattern::Union {
@@ -258,9 +274,13 @@ fn meet_query(near: &[NamedNode], far: &[NamedNode], through: bool, on: bool) ->
         };
     }
     let mut variables: Vec<Variable> = first.to_vec();
-    variables.push(l1);
+    if labels {
+        variables.push(l1);
+    }
     variables.extend(second);
-    variables.push(l2);
+    if labels {
+        variables.push(l2);
+    }
     Query::Select {
         dataset: None,
         pattern: GraphPattern::Distinct {
@@ -281,8 +301,9 @@ async fn meet(
     near: &[NamedNode],
     far: &[NamedNode],
     through: bool,
+    labels: bool,
 ) -> Result<BTreeSet<Link>, StoreError> {
-    let query = meet_query(near, far, through, store.supports_lateral().await);
+    let query = meet_query(near, far, through, store.supports_lateral().await, labels);
     stats.record(&query);
     let rows = sparql::select(store, query, limits).await?;
     let mut links = BTreeMap::new();
@@ -309,11 +330,12 @@ async fn hop(
     limits: QueryLimits,
     stats: &Stats,
     frontier: &[NamedNode],
+    labels: bool,
 ) -> Result<Vec<(NamedNode, Link)>, StoreError> {
     if frontier.is_empty() {
         return Ok(Vec::new());
     }
-    let query = hop_query(frontier, store.supports_lateral().await);
+    let query = hop_query(frontier, store.supports_lateral().await, labels);
     stats.record(&query);
     let rows = sparql::select(store, query, limits).await?;
     let mut links = Vec::new();
@@ -345,18 +367,11 @@ pub async fn walk(
     start: &NamedNode,
     bounds: Bounds,
 ) -> Result<Walk, StoreError> {
-    let mut walks = walk_all(
-        store,
-        limits,
-        stats,
-        &[(start, bounds.depth)],
-        bounds.max_nodes,
-    )
-    .await?;
+    let mut walks = walk_all(store, limits, stats, &[(start, bounds.depth)], bounds).await?;
     Ok(walks.pop().unwrap_or_default())
 }
 
-/// The links that can lie on a path of at most `max_length` links between `from` and `to`.
+/// The links that can lie on a path of at most `bounds.depth` links between `from` and `to`.
 /// The walks from both ends meet in the middle: each side walks up to one hop short of half the
 /// length (both sides' hops in one query per round), then one query reads only the links that
 /// join the two sides directly or through one middle node. A walk of the whole length from one
@@ -367,9 +382,9 @@ pub async fn walk_between(
     stats: &Stats,
     from: &NamedNode,
     to: &NamedNode,
-    max_length: u32,
-    max_nodes: usize,
+    bounds: Bounds,
 ) -> Result<Walk, StoreError> {
+    let max_length = bounds.depth;
     let mut merged = Walk::default();
     merged.distances.insert(from.clone(), 0);
     if max_length == 0 {
@@ -379,7 +394,7 @@ pub async fn walk_between(
     let near = max_length.div_ceil(2);
     let far = max_length - near;
     let sides = [(from, near - 1), (to, far.saturating_sub(1))];
-    let walks = walk_all(store, limits, stats, &sides, max_nodes).await?;
+    let walks = walk_all(store, limits, stats, &sides, bounds).await?;
     let reached = |walk: &Walk| walk.distances.keys().cloned().collect::<Vec<_>>();
     let middle = meet(
         store,
@@ -388,6 +403,7 @@ pub async fn walk_between(
         &reached(&walks[0]),
         &reached(&walks[1]),
         far > 0,
+        bounds.labels,
     )
     .await?;
     for walk in walks {
@@ -412,7 +428,7 @@ async fn walk_all(
     limits: QueryLimits,
     stats: &Stats,
     starts: &[(&NamedNode, u32)],
-    max_nodes: usize,
+    bounds: Bounds,
 ) -> Result<Vec<Walk>, StoreError> {
     struct Side {
         walk: Walk,
@@ -442,7 +458,7 @@ async fn walk_all(
             .flat_map(|side| side.frontier.iter().cloned())
             .collect();
         let frontier: Vec<NamedNode> = frontier.into_iter().collect();
-        let links = hop(store, limits, stats, &frontier).await?;
+        let links = hop(store, limits, stats, &frontier, bounds.labels).await?;
         for side in sides.iter_mut().filter(|side| going(side)) {
             let mut next = BTreeSet::new();
             for (from, link) in &links {
@@ -454,7 +470,8 @@ async fn walk_all(
                 } else {
                     &link.source
                 };
-                if !side.walk.distances.contains_key(other) && side.walk.distances.len() < max_nodes
+                if !side.walk.distances.contains_key(other)
+                    && side.walk.distances.len() < bounds.max_nodes
                 {
                     side.walk.distances.insert(other.clone(), distance);
                     next.insert(other.clone());

@@ -453,6 +453,27 @@ impl<'a> Planner<'a> {
         path: &[&str],
         declared: &str,
     ) -> Result<Selection, PlanError> {
+        let merged = SelectionSet {
+            items: self
+                .selection_sets(field, path)?
+                .into_iter()
+                .flat_map(|set| set.items)
+                .collect(),
+        };
+        self.selection(declared, &merged)
+    }
+
+    /// Whether `field` selects something at `path` (e.g. `edges.label`).
+    pub fn selects(&mut self, field: &Field, path: &[&str]) -> Result<bool, PlanError> {
+        Ok(!self.selection_sets(field, path)?.is_empty())
+    }
+
+    /// The selection sets of every occurrence of `path` under `field`.
+    fn selection_sets(
+        &mut self,
+        field: &Field,
+        path: &[&str],
+    ) -> Result<Vec<SelectionSet>, PlanError> {
         let mut sets: Vec<SelectionSet> = vec![field.selection_set.node.clone()];
         for name in path {
             let mut next = Vec::new();
@@ -468,10 +489,7 @@ impl<'a> Planner<'a> {
             }
             sets = next;
         }
-        let merged = SelectionSet {
-            items: sets.into_iter().flat_map(|set| set.items).collect(),
-        };
-        self.selection(declared, &merged)
+        Ok(sets)
     }
 
     /// Reads `filter`, `orderBy`, `first`, `after`, `last` and `before`.

@@ -50,6 +50,8 @@ enum Planned {
         hops: u64,
         first: u64,
         selection: Selection,
+        /// Whether the links' labels are selected.
+        labels: bool,
     },
 }
 
@@ -514,12 +516,16 @@ fn root_resolver(field_name: &str, model: &Arc<Model>, engine: &Arc<Engine>) -> 
                         let selection = planner
                             .nested_selection(field, &["nodes", "entity"], ENTITY)
                             .map_err(field_error)?;
+                        let labels = planner
+                            .selects(field, &["edges", "label"])
+                            .map_err(field_error)?;
                         Planned::Explore {
                             start,
                             end: None,
                             hops: depth,
                             first,
                             selection,
+                            labels,
                         }
                     }
                     RootKind::Paths => {
@@ -530,12 +536,16 @@ fn root_resolver(field_name: &str, model: &Arc<Model>, engine: &Arc<Engine>) -> 
                         let selection = planner
                             .nested_selection(field, &["nodes"], ENTITY)
                             .map_err(field_error)?;
+                        let labels = planner
+                            .selects(field, &["edges", "label"])
+                            .map_err(field_error)?;
                         Planned::Explore {
                             start,
                             end: Some(end),
                             hops,
                             first,
                             selection,
+                            labels,
                         }
                     }
                 }
@@ -578,6 +588,7 @@ fn root_resolver(field_name: &str, model: &Arc<Model>, engine: &Arc<Engine>) -> 
                     hops,
                     first,
                     selection,
+                    labels,
                 } => {
                     let bounds = explore::Bounds {
                         depth: u32::try_from(hops).unwrap_or(4),
@@ -587,6 +598,7 @@ fn root_resolver(field_name: &str, model: &Arc<Model>, engine: &Arc<Engine>) -> 
                         } else {
                             usize::try_from(first).unwrap_or(usize::MAX).max(1)
                         },
+                        labels,
                     };
                     let walk = match &end {
                         None => {
@@ -600,8 +612,7 @@ fn root_resolver(field_name: &str, model: &Arc<Model>, engine: &Arc<Engine>) -> 
                                 &stats,
                                 &start,
                                 end,
-                                bounds.depth,
-                                bounds.max_nodes,
+                                bounds,
                             )
                             .await
                         }

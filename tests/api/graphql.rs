@@ -809,7 +809,7 @@ fn neighbourhoods_and_paths_are_drawable_graphs() {
                    edges {{ source target predicate label }} }}
                  paths(from: "{wic}", to: "{ITU}", maxLength: 3, first: 5) {{
                    nodes {{ iri label }}
-                   edges {{ source predicate target }} }} }}"#
+                   edges {{ source predicate target label }} }} }}"#
         ),
         json!({}),
     );
@@ -849,6 +849,14 @@ fn neighbourhoods_and_paths_are_drawable_graphs() {
         .map(|p| p["edges"].as_array().unwrap().len())
         .collect();
     assert!(lengths.windows(2).all(|w| w[0] <= w[1]), "{lengths:?}");
+    // Links carry their property's label where the ontology gives one.
+    assert!(
+        paths
+            .iter()
+            .flat_map(|p| p["edges"].as_array().unwrap())
+            .any(|e| e["label"].is_string()),
+        "{paths:#?}"
+    );
     for path in paths {
         let nodes = path["nodes"].as_array().unwrap();
         let edges = path["edges"].as_array().unwrap();
