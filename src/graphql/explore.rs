@@ -293,6 +293,14 @@ fn meet_query(
     }
 }
 
+/// Whether a query of links reads their labels: when `wanted`, and always on engines without
+/// LATERAL. Virtuoso (the engine measured without it) plans the links of a meet more slowly
+/// without the label's optional part than with it (79 ms against 33 ms on the seed graph);
+/// Oxigraph reads them a quarter faster without it.
+fn read_labels(wanted: bool, lateral: bool) -> bool {
+    wanted || !lateral
+}
+
 /// The links of [`meet_query`].
 async fn meet(
     store: &SharedStore,
@@ -303,7 +311,8 @@ async fn meet(
     through: bool,
     labels: bool,
 ) -> Result<BTreeSet<Link>, StoreError> {
-    let query = meet_query(near, far, through, store.supports_lateral().await, labels);
+    let on = store.supports_lateral().await;
+    let query = meet_query(near, far, through, on, read_labels(labels, on));
     stats.record(&query);
     let rows = sparql::select(store, query, limits).await?;
     let mut links = BTreeMap::new();
@@ -335,7 +344,8 @@ async fn hop(
     if frontier.is_empty() {
         return Ok(Vec::new());
     }
-    let query = hop_query(frontier, store.supports_lateral().await, labels);
+    let on = store.supports_lateral().await;
+    let query = hop_query(frontier, on, read_labels(labels, on));
     stats.record(&query);
     let rows = sparql::select(store, query, limits).await?;
     let mut links = Vec::new();
