@@ -4,6 +4,7 @@
 //! [`tokio::task::spawn_blocking`]; the store handle is cheap to clone and shared by all threads.
 //! Every write also keeps the full-text index of search in step ([`text`]).
 
+mod deadlines;
 mod text;
 
 use super::{
@@ -29,7 +30,6 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::Duration;
 use text::{Indexing, Touched};
-use tokio::task::AbortHandle;
 
 /// How many quads are read between two progress reports.
 const PROGRESS_EVERY: u64 = 10_000;
@@ -240,23 +240,25 @@ enum Row {
     Triple(Triple),
 }
 
-/// Cancels the query's timer and counts the evaluation as ended when the evaluation's thread
-/// lets go of it.
+/// Forgets the query's deadline and counts the evaluation as ended when the evaluation's
+/// thread lets go of it.
 struct EvaluationGuard {
-    timer: AbortHandle,
+    _deadline: deadlines::Deadline,
     evaluations: Arc<AtomicUsize>,
 }
 
 impl EvaluationGuard {
-    fn new(timer: AbortHandle, evaluations: Arc<AtomicUsize>) -> Self {
+    fn new(deadline: deadlines::Deadline, evaluations: Arc<AtomicUsize>) -> Self {
         evaluations.fetch_add(1, Ordering::Relaxed);
-        Self { timer, evaluations }
+        Self {
+            _deadline: deadline,
+            evaluations,
+        }
     }
 }
 
 impl Drop for EvaluationGuard {
     fn drop(&mut self) {
-        self.timer.abort();
         self.evaluations.fetch_sub(1, Ordering::Relaxed);
     }
 }
@@ -312,15 +314,11 @@ impl Store for EmbeddedStore {
 
     async fn query(&self, query: Query, limits: QueryLimits) -> Result<QueryOutput, StoreError> {
         let token = CancellationToken::new();
-        let timer = {
-            let token = token.clone();
-            tokio::spawn(async move {
-                tokio::time::sleep(limits.timeout).await;
-                token.cancel();
-            })
-        };
-        let guard = EvaluationGuard::new(timer.abort_handle(), self.evaluations.clone());
         let deadline = tokio::time::Instant::now() + limits.timeout;
+        let guard = EvaluationGuard::new(
+            deadlines::cancel_at(deadline.into_std(), token.clone()),
+            self.evaluations.clone(),
+        );
         let union = self.union_default_graph && query.dataset().is_none();
         let timeout = limits.timeout;
         let store = self.store.clone();
