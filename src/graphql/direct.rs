@@ -263,11 +263,27 @@ impl LevelReads {
                 let total = Term::Literal(Literal::from(i64::try_from(total).unwrap_or(i64::MAX)));
                 rows.push(None, None, Some(total));
             }
+            let reads_types = list
+                .fields
+                .iter()
+                .any(|field| matches!(field.reach, Reach::Types));
             for node in &list.nodes {
-                let listed = match &list.check {
-                    Check::None => true,
-                    Check::Described => statements.contains(node.as_ref().into(), None, None)?,
-                    Check::Class(class) => statements.contains(
+                // The classes, when they are read anyway, also say whether the node is listed.
+                let types = if reads_types {
+                    Some(statements.objects(node.as_ref().into(), rdf::TYPE)?)
+                } else {
+                    None
+                };
+                let listed = match (&list.check, &types) {
+                    (Check::None, _) => true,
+                    (Check::Described, Some(types)) if !types.is_empty() => true,
+                    (Check::Described, _) => {
+                        statements.contains(node.as_ref().into(), None, None)?
+                    }
+                    (Check::Class(class), Some(types)) => {
+                        types.contains(&Term::NamedNode(class.clone()))
+                    }
+                    (Check::Class(class), None) => statements.contains(
                         node.as_ref().into(),
                         Some(rdf::TYPE),
                         Some(class.as_ref().into()),
@@ -278,7 +294,7 @@ impl LevelReads {
                 }
                 rows.chain = vec![Term::NamedNode(node.clone())];
                 rows.push(Some(0), None, None);
-                read_fields(statements, &list.fields, &mut rows)?;
+                read_fields(statements, &list.fields, types, &mut rows)?;
             }
         }
         Ok(rows.rows)
@@ -314,17 +330,21 @@ impl Rows {
     }
 }
 
+/// Reads `fields` of the last node of the chain, whose classes are `types` when already read.
 fn read_fields(
     statements: &dyn Statements,
     fields: &[FieldReads],
+    types: Option<Vec<Term>>,
     rows: &mut Rows,
 ) -> Result<(), StoreError> {
     let node = rows.chain.last().cloned().expect("a chain has a node");
+    let mut types = types;
     for field in fields {
         let mut values = match &field.reach {
-            Reach::Types => match subject(&node) {
-                Some(s) => statements.objects(s, rdf::TYPE)?,
-                None => Vec::new(),
+            Reach::Types => match (types.take(), subject(&node)) {
+                (Some(types), _) => types,
+                (None, Some(s)) => statements.objects(s, rdf::TYPE)?,
+                (None, None) => Vec::new(),
             },
             Reach::Path(path) => follow(statements, &node, path, false)?,
             Reach::Graphs => match subject(&node) {
@@ -354,7 +374,7 @@ fn read_fields(
             rows.push(Some(field.key), Some(value.clone()), None);
             if !field.below.is_empty() {
                 rows.chain.push(value);
-                read_fields(statements, &field.below, rows)?;
+                read_fields(statements, &field.below, None, rows)?;
                 rows.chain.pop();
             }
         }
