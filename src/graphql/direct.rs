@@ -260,8 +260,7 @@ impl LevelReads {
         for (index, list) in self.lists.iter().enumerate() {
             rows.conn = Term::Literal(Literal::from(i64::try_from(index).unwrap_or(i64::MAX)));
             if let Some(total) = list.total {
-                let total = Term::Literal(Literal::from(i64::try_from(total).unwrap_or(i64::MAX)));
-                rows.push(None, None, Some(total));
+                rows.push_total(total);
             }
             let reads_types = list
                 .fields
@@ -283,17 +282,15 @@ impl LevelReads {
                     (Check::Class(class), Some(types)) => {
                         types.contains(&Term::NamedNode(class.clone()))
                     }
-                    (Check::Class(class), None) => statements.contains(
-                        node.as_ref().into(),
-                        Some(rdf::TYPE),
-                        Some(class.as_ref().into()),
-                    )?,
+                    (Check::Class(class), None) => {
+                        has_class(statements, &Term::NamedNode(node.clone()), class)?
+                    }
                 };
                 if !listed {
                     continue;
                 }
                 rows.chain = vec![Term::NamedNode(node.clone())];
-                rows.push(Some(0), None, None);
+                rows.push(0, None);
                 read_fields(statements, &list.fields, types, &mut rows)?;
             }
         }
@@ -312,21 +309,39 @@ struct Rows {
 }
 
 impl Rows {
-    fn push(&mut self, key: Option<u32>, value: Option<Term>, total: Option<Term>) {
+    /// A row of the chain's last node: its field `key` (0: the node itself) has `value`.
+    fn push(&mut self, key: u32, value: Option<Term>) {
         let mut values = vec![
             Some(self.conn.clone()),
-            if total.is_some() {
-                None
-            } else {
-                self.chain.first().cloned()
-            },
-            key.map(|k| Term::Literal(Literal::from(i64::from(k)))),
+            self.chain.first().cloned(),
+            Some(Term::Literal(Literal::from(i64::from(key)))),
             value,
-            total,
+            None,
         ];
         values.extend((1..=self.depth).map(|depth| self.chain.get(depth).cloned()));
         self.rows
             .push(QuerySolution::from((self.variables.clone(), values)));
+    }
+
+    /// The row of the list's total.
+    fn push_total(&mut self, total: u64) {
+        let total = Term::Literal(Literal::from(i64::try_from(total).unwrap_or(i64::MAX)));
+        let mut values = vec![Some(self.conn.clone()), None, None, None, Some(total)];
+        values.extend((1..=self.depth).map(|_| None));
+        self.rows
+            .push(QuerySolution::from((self.variables.clone(), values)));
+    }
+}
+
+/// Whether `term` has `class`.
+fn has_class(
+    statements: &dyn Statements,
+    term: &Term,
+    class: &NamedNode,
+) -> Result<bool, StoreError> {
+    match subject(term) {
+        Some(s) => statements.contains(s, Some(rdf::TYPE), Some(class.as_ref().into())),
+        None => Ok(false),
     }
 }
 
@@ -355,23 +370,13 @@ fn read_fields(
         if let Some(range) = &field.lang {
             values.retain(|value| lang_matches(value, range));
         }
-        if let Some(class) = &field.class {
-            let mut kept = Vec::new();
-            for value in values {
-                let typed = match subject(&value) {
-                    Some(s) => {
-                        statements.contains(s, Some(rdf::TYPE), Some(class.as_ref().into()))?
-                    }
-                    None => false,
-                };
-                if typed {
-                    kept.push(value);
+        for value in values {
+            if let Some(class) = &field.class {
+                if !has_class(statements, &value, class)? {
+                    continue;
                 }
             }
-            values = kept;
-        }
-        for value in values {
-            rows.push(Some(field.key), Some(value.clone()), None);
+            rows.push(field.key, Some(value.clone()));
             if !field.below.is_empty() {
                 rows.chain.push(value);
                 read_fields(statements, &field.below, None, rows)?;

@@ -198,30 +198,16 @@ impl GraphqlApi {
             async_graphql::Name::new("sparqlQueries"),
             Value::Number(queries.into()),
         );
-        let index_searches = stats
-            .index_searches
-            .load(std::sync::atomic::Ordering::Relaxed);
-        if index_searches > 0 {
-            kgql.insert(
-                async_graphql::Name::new("indexSearches"),
-                Value::Number(index_searches.into()),
-            );
-        }
-        let index_pages = stats.index_pages.load(std::sync::atomic::Ordering::Relaxed);
-        if index_pages > 0 {
-            kgql.insert(
-                async_graphql::Name::new("indexPages"),
-                Value::Number(index_pages.into()),
-            );
-        }
-        let direct_reads = stats
-            .direct_reads
-            .load(std::sync::atomic::Ordering::Relaxed);
-        if direct_reads > 0 {
-            kgql.insert(
-                async_graphql::Name::new("directReads"),
-                Value::Number(direct_reads.into()),
-            );
+        // Counts of what the store's indexes answered without a query, where there were any.
+        for (name, count) in [
+            ("indexSearches", &stats.index_searches),
+            ("indexPages", &stats.index_pages),
+            ("directReads", &stats.direct_reads),
+        ] {
+            let count = count.load(std::sync::atomic::Ordering::Relaxed);
+            if count > 0 {
+                kgql.insert(async_graphql::Name::new(name), Value::Number(count.into()));
+            }
         }
         if wants_explain {
             if self.explain {
