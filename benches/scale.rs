@@ -599,7 +599,7 @@ fn load_baseline(cli: Option<&Path>, dir: &Path, file: &Path) -> Result<(), Stri
 /// Streams the whole graph in `format` and drops it; returns the time taken.
 async fn export(backend: &Backend, format: RdfFormat) -> Result<Duration, String> {
     let started = Instant::now();
-    let mut stream = kgql::export::export(&backend.store, None, format)
+    let mut stream = kgql::export::export(&backend.store, None, format, kgql::stream::PATIENT)
         .await
         .map_err(|e| e.to_string())?;
     while let Some(chunk) = stream.next().await {

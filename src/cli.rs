@@ -79,7 +79,7 @@ struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serves GraphQL, SPARQL and linked data over HTTP.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Loads RDF files into the store, refusing data that violates the SHACL shapes.
     ///
     /// Before each transaction, the files' triples are validated against the built-in shapes
@@ -134,6 +134,17 @@ struct ServeArgs {
     /// Origin allowed by CORS (repeatable; `*` for any).
     #[arg(long = "cors-origin", env = "KGQL_CORS_ORIGINS", value_delimiter = ',')]
     cors_origins: Vec<String>,
+    /// Proxy whose Forwarded / X-Forwarded-* headers are believed: an address or a network
+    /// (repeatable); without one, those headers are ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "KGQL_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<String>,
+    /// Who may show the HTML pages in a frame: the CSP frame-ancestors sources [default: 'none'].
+    #[arg(long, env = "KGQL_FRAME_ANCESTORS")]
+    frame_ancestors: Option<String>,
     /// Largest accepted request body in bytes [default: 67108864].
     #[arg(long, env = "KGQL_MAX_BODY_BYTES")]
     max_body_bytes: Option<usize>,
@@ -143,7 +154,7 @@ struct ServeArgs {
     /// Let GraphQL requests ask for the SPARQL they compile to (`"extensions": {"explain": true}`).
     #[arg(long, env = "KGQL_GRAPHQL_EXPLAIN")]
     graphql_explain: Option<bool>,
-    /// Largest page (`first`/`last`) of a GraphQL list [default: 1000].
+    /// Largest page (`first`/`last`) of a GraphQL list [default: 256].
     #[arg(long, env = "KGQL_GRAPHQL_MAX_PAGE")]
     graphql_max_page: Option<u64>,
     /// Deepest GraphQL selection accepted [default: 12].
@@ -152,6 +163,48 @@ struct ServeArgs {
     /// Largest GraphQL query complexity accepted [default: 2000].
     #[arg(long, env = "KGQL_GRAPHQL_MAX_COMPLEXITY")]
     graphql_max_complexity: Option<usize>,
+    /// Most triple patterns, path steps and VALUES joined in one group of a SPARQL query; a query may have four times as many in all [default: 64].
+    #[arg(long, env = "KGQL_SPARQL_MAX_PATTERNS")]
+    sparql_max_patterns: Option<usize>,
+    /// Seconds a streamed answer waits for a client that reads nothing before it is cut off [default: 30].
+    #[arg(long, env = "KGQL_STREAM_WRITE_TIMEOUT")]
+    stream_write_timeout_secs: Option<f64>,
+    /// Answers streamed at once to one client address [default: 4].
+    #[arg(long, env = "KGQL_MAX_STREAMS_PER_CLIENT")]
+    max_streams_per_client: Option<usize>,
+    /// Answers streamed at once (exports, large results); more get 503 [default: 64].
+    #[arg(long, env = "KGQL_MAX_STREAMS")]
+    max_streams: Option<usize>,
+    /// Requests evaluating queries at once (cheap lookups have as many again); more wait up to a second, then get 503 with Retry-After [default: four per core].
+    #[arg(long, env = "KGQL_MAX_CONCURRENT_QUERIES")]
+    max_concurrent_queries: Option<usize>,
+    /// Most links an entity's HTML page lists per property and direction; the rest are a link away [default: 100].
+    #[arg(long, env = "KGQL_HTML_MAX_LINKS")]
+    html_max_links: Option<usize>,
+    /// Most SPARQL queries one GraphQL request may send (one per root field, per level of nested pages, per hop of a walk) [default: 100].
+    #[arg(long, env = "KGQL_GRAPHQL_MAX_QUERIES")]
+    graphql_max_queries: Option<u64>,
+    /// Most objects and values a GraphQL answer may hold: each field counts once per item of the pages above it [default: 100000].
+    #[arg(long, env = "KGQL_GRAPHQL_MAX_NODES")]
+    graphql_max_nodes: Option<u64>,
+    /// Most selections of a GraphQL document once its fragments are spread [default: 10000].
+    #[arg(long, env = "KGQL_GRAPHQL_MAX_FIELDS")]
+    graphql_max_fields: Option<u64>,
+    /// Most tokens (names, punctuation, values) in a GraphQL document [default: 10000].
+    #[arg(long, env = "KGQL_GRAPHQL_MAX_TOKENS")]
+    graphql_max_tokens: Option<usize>,
+    /// Largest GraphQL document in bytes [default: 262144].
+    #[arg(long, env = "KGQL_GRAPHQL_MAX_DOCUMENT_BYTES")]
+    graphql_max_document_bytes: Option<usize>,
+    /// Most rows a SPARQL query may make from VALUES, BIND and empty groups between two reads of the store, where its time limit is checked [default: 10000000].
+    #[arg(long, env = "KGQL_SPARQL_MAX_UNCHECKED_ROWS")]
+    sparql_max_unchecked_rows: Option<u64>,
+    /// Deepest algebra a SPARQL text may parse into: nested groups plus chained UNION, OPTIONAL, operators and path steps [default: 256].
+    #[arg(long, env = "KGQL_SPARQL_MAX_DEPTH")]
+    sparql_max_depth: Option<usize>,
+    /// Deepest nesting of brackets in a SPARQL or GraphQL text or of GraphQL variables [default: 64].
+    #[arg(long, env = "KGQL_MAX_NESTING")]
+    max_nesting: Option<usize>,
     /// Do not load the built-in ontology into an empty store.
     #[arg(long)]
     no_seed: bool,
@@ -263,12 +316,30 @@ impl Cli {
             if !serve.cors_origins.is_empty() {
                 layer.cors_origins = Some(serve.cors_origins.clone());
             }
+            if !serve.trusted_proxies.is_empty() {
+                layer.trusted_proxies = Some(serve.trusted_proxies.clone());
+            }
+            layer.frame_ancestors.clone_from(&serve.frame_ancestors);
             layer.max_body_bytes = serve.max_body_bytes;
             layer.public_url.clone_from(&serve.public_url);
             layer.graphql_explain = serve.graphql_explain;
             layer.graphql_max_page = serve.graphql_max_page;
             layer.graphql_max_depth = serve.graphql_max_depth;
             layer.graphql_max_complexity = serve.graphql_max_complexity;
+            layer.sparql_max_patterns = serve.sparql_max_patterns;
+            layer.stream_write_timeout_secs = serve.stream_write_timeout_secs;
+            layer.max_streams_per_client = serve.max_streams_per_client;
+            layer.max_streams = serve.max_streams;
+            layer.max_concurrent_queries = serve.max_concurrent_queries;
+            layer.html_max_links = serve.html_max_links;
+            layer.graphql_max_queries = serve.graphql_max_queries;
+            layer.graphql_max_nodes = serve.graphql_max_nodes;
+            layer.graphql_max_fields = serve.graphql_max_fields;
+            layer.graphql_max_tokens = serve.graphql_max_tokens;
+            layer.graphql_max_document_bytes = serve.graphql_max_document_bytes;
+            layer.sparql_max_unchecked_rows = serve.sparql_max_unchecked_rows;
+            layer.sparql_max_depth = serve.sparql_max_depth;
+            layer.max_nesting = serve.max_nesting;
         }
         if let Some(path) = &global.config {
             layer = layer.over(SettingsLayer::from_file(path).map_err(fail)?);
@@ -824,7 +895,7 @@ async fn export_graph(store: &SharedStore, args: ExportArgs) -> Result<(), CliEr
             return Err(fail(format!("no graph {graph} in this store")));
         }
     }
-    let body = export::export(store, graph.map(GraphName::from), format)
+    let body = export::export(store, graph.map(GraphName::from), format, stream::PATIENT)
         .await
         .map_err(fail)?;
     let mut output: Box<dyn Write + Send> = match &args.output {
@@ -857,7 +928,8 @@ async fn query(store: &SharedStore, settings: &Settings, args: QueryArgs) -> Res
             None => other.to_owned(),
         },
     };
-    let query = sparql::prepare_query(&text, None, &DatasetParams::default()).map_err(fail)?;
+    let query = sparql::prepare_query(&text, None, &DatasetParams::default(), &settings.limits())
+        .map_err(fail)?;
     let kind = AnswerKind::of(&query);
     let format = match (&args.format, kind) {
         (Some(name), _) => OutputFormat::negotiate(kind, Some(name), None)
@@ -870,7 +942,9 @@ async fn query(store: &SharedStore, settings: &Settings, args: QueryArgs) -> Res
         timeout: settings.query_timeout,
     };
     let output = store.query(query, limits).await.map_err(fail)?;
-    let body = stream::from_blocking_writer(move |w| sparql::write_output(output, format, w));
+    let body = stream::from_blocking_writer(stream::PATIENT, move |w| {
+        sparql::write_output(output, format, w)
+    });
     let mut stdout = std::io::BufWriter::new(std::io::stdout());
     write_stream(body, &mut stdout).await
 }

@@ -116,6 +116,10 @@ pub struct SettingsLayer {
     pub union_default_graph: Option<bool>,
     /// Origins allowed by CORS (`*` for any).
     pub cors_origins: Option<Vec<String>>,
+    /// Proxies (addresses or networks) whose forwarding headers are believed.
+    pub trusted_proxies: Option<Vec<String>>,
+    /// Who may frame the server's HTML pages (the CSP `frame-ancestors` sources).
+    pub frame_ancestors: Option<String>,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: Option<usize>,
     /// Log format.
@@ -130,6 +134,34 @@ pub struct SettingsLayer {
     pub graphql_max_depth: Option<usize>,
     /// Largest GraphQL query complexity (selected fields, counted through lists) accepted.
     pub graphql_max_complexity: Option<usize>,
+    /// Most triple patterns, path steps and VALUES joined in one group of a SPARQL query (four times as many in all).
+    pub sparql_max_patterns: Option<usize>,
+    /// How long a streamed answer waits for a client that reads nothing before it is cut off.
+    pub stream_write_timeout_secs: Option<f64>,
+    /// Answers streamed at once to one client address.
+    pub max_streams_per_client: Option<usize>,
+    /// Answers streamed at once.
+    pub max_streams: Option<usize>,
+    /// Requests evaluating queries at once; more wait briefly, then get 503.
+    pub max_concurrent_queries: Option<usize>,
+    /// Most links an entity's HTML page lists per property (the rest are a page away).
+    pub html_max_links: Option<usize>,
+    /// Most SPARQL queries one GraphQL request may send.
+    pub graphql_max_queries: Option<u64>,
+    /// Most objects and values a GraphQL answer may hold, counted through page sizes.
+    pub graphql_max_nodes: Option<u64>,
+    /// Most selections of a GraphQL document once its fragments are spread.
+    pub graphql_max_fields: Option<u64>,
+    /// Most tokens in a GraphQL document.
+    pub graphql_max_tokens: Option<usize>,
+    /// Largest GraphQL document, in bytes.
+    pub graphql_max_document_bytes: Option<usize>,
+    /// Most rows a SPARQL query may make from VALUES, BIND and empty groups before reading the store.
+    pub sparql_max_unchecked_rows: Option<u64>,
+    /// Deepest algebra a SPARQL text may parse into.
+    pub sparql_max_depth: Option<usize>,
+    /// Deepest nesting of brackets in a SPARQL or GraphQL text, or of a JSON value.
+    pub max_nesting: Option<usize>,
 }
 
 impl SettingsLayer {
@@ -162,6 +194,8 @@ impl SettingsLayer {
             query_timeout_secs: self.query_timeout_secs.or(lower.query_timeout_secs),
             union_default_graph: self.union_default_graph.or(lower.union_default_graph),
             cors_origins: self.cors_origins.or(lower.cors_origins),
+            trusted_proxies: self.trusted_proxies.or(lower.trusted_proxies),
+            frame_ancestors: self.frame_ancestors.or(lower.frame_ancestors),
             max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
             log_format: self.log_format.or(lower.log_format),
             public_url: self.public_url.or(lower.public_url),
@@ -169,6 +203,26 @@ impl SettingsLayer {
             graphql_max_page: self.graphql_max_page.or(lower.graphql_max_page),
             graphql_max_depth: self.graphql_max_depth.or(lower.graphql_max_depth),
             graphql_max_complexity: self.graphql_max_complexity.or(lower.graphql_max_complexity),
+            sparql_max_patterns: self.sparql_max_patterns.or(lower.sparql_max_patterns),
+            stream_write_timeout_secs: self
+                .stream_write_timeout_secs
+                .or(lower.stream_write_timeout_secs),
+            max_streams_per_client: self.max_streams_per_client.or(lower.max_streams_per_client),
+            max_streams: self.max_streams.or(lower.max_streams),
+            max_concurrent_queries: self.max_concurrent_queries.or(lower.max_concurrent_queries),
+            html_max_links: self.html_max_links.or(lower.html_max_links),
+            graphql_max_queries: self.graphql_max_queries.or(lower.graphql_max_queries),
+            graphql_max_nodes: self.graphql_max_nodes.or(lower.graphql_max_nodes),
+            graphql_max_fields: self.graphql_max_fields.or(lower.graphql_max_fields),
+            graphql_max_tokens: self.graphql_max_tokens.or(lower.graphql_max_tokens),
+            graphql_max_document_bytes: self
+                .graphql_max_document_bytes
+                .or(lower.graphql_max_document_bytes),
+            sparql_max_unchecked_rows: self
+                .sparql_max_unchecked_rows
+                .or(lower.sparql_max_unchecked_rows),
+            sparql_max_depth: self.sparql_max_depth.or(lower.sparql_max_depth),
+            max_nesting: self.max_nesting.or(lower.max_nesting),
         }
     }
 }
@@ -192,6 +246,10 @@ pub struct Settings {
     pub union_default_graph: bool,
     /// Origins allowed by CORS.
     pub cors_origins: Vec<String>,
+    /// Proxies whose forwarding headers are believed.
+    pub trusted_proxies: Vec<crate::origin::Network>,
+    /// The CSP `frame-ancestors` sources of HTML pages.
+    pub frame_ancestors: String,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
     /// Log format.
@@ -206,6 +264,34 @@ pub struct Settings {
     pub graphql_max_depth: usize,
     /// Largest GraphQL query complexity accepted.
     pub graphql_max_complexity: usize,
+    /// Most triple patterns, path steps and VALUES joined in one group of a SPARQL query (four times as many in all).
+    pub sparql_max_patterns: usize,
+    /// How long a streamed answer waits for a client that reads nothing before it is cut off.
+    pub stream_write_timeout: Duration,
+    /// Answers streamed at once to one client address.
+    pub max_streams_per_client: usize,
+    /// Answers streamed at once.
+    pub max_streams: usize,
+    /// Requests evaluating queries at once; more wait briefly, then get 503.
+    pub max_concurrent_queries: usize,
+    /// Most links an entity's HTML page lists per property (the rest are a page away).
+    pub html_max_links: usize,
+    /// Most SPARQL queries one GraphQL request may send.
+    pub graphql_max_queries: u64,
+    /// Most objects and values a GraphQL answer may hold, counted through page sizes.
+    pub graphql_max_nodes: u64,
+    /// Most selections of a GraphQL document once its fragments are spread.
+    pub graphql_max_fields: u64,
+    /// Most tokens in a GraphQL document.
+    pub graphql_max_tokens: usize,
+    /// Largest GraphQL document, in bytes.
+    pub graphql_max_document_bytes: usize,
+    /// Most rows a SPARQL query may make from VALUES, BIND and empty groups before reading the store.
+    pub sparql_max_unchecked_rows: u64,
+    /// Deepest algebra a SPARQL text may parse into.
+    pub sparql_max_depth: usize,
+    /// Deepest nesting of brackets in a SPARQL or GraphQL text, or of a JSON value.
+    pub max_nesting: usize,
 }
 
 /// The default listening address.
@@ -253,6 +339,16 @@ impl Settings {
             query_timeout: Duration::from_secs_f64(timeout),
             union_default_graph: layer.union_default_graph.unwrap_or(true),
             cors_origins: layer.cors_origins.unwrap_or_default(),
+            trusted_proxies: layer
+                .trusted_proxies
+                .unwrap_or_default()
+                .iter()
+                .map(|p| {
+                    p.parse()
+                        .map_err(|e| ConfigError::Invalid(format!("trusted proxy: {e}")))
+                })
+                .collect::<Result<_, _>>()?,
+            frame_ancestors: frame_ancestors(layer.frame_ancestors)?,
             max_body_bytes: layer.max_body_bytes.unwrap_or(64 * 1024 * 1024),
             log_format: layer.log_format.unwrap_or_default(),
             public_url: layer.public_url.map(|u| u.trim_end_matches('/').to_owned()),
@@ -260,7 +356,92 @@ impl Settings {
             graphql_max_page: layer.graphql_max_page.unwrap_or(1000).max(1),
             graphql_max_depth: layer.graphql_max_depth.unwrap_or(12),
             graphql_max_complexity: layer.graphql_max_complexity.unwrap_or(2000),
+            sparql_max_patterns: layer
+                .sparql_max_patterns
+                .unwrap_or(crate::limits::DEFAULT_MAX_PATTERNS)
+                .max(1),
+            stream_write_timeout: positive_secs(
+                layer.stream_write_timeout_secs.unwrap_or(30.0),
+                "stream write timeout",
+            )?,
+            max_streams_per_client: layer.max_streams_per_client.unwrap_or(4).max(1),
+            max_streams: layer.max_streams.unwrap_or(64).max(1),
+            max_concurrent_queries: layer
+                .max_concurrent_queries
+                .unwrap_or_else(default_concurrency)
+                .max(1),
+            html_max_links: layer.html_max_links.unwrap_or(100).max(1),
+            graphql_max_queries: layer.graphql_max_queries.unwrap_or(100),
+            graphql_max_nodes: layer.graphql_max_nodes.unwrap_or(100_000),
+            graphql_max_fields: layer.graphql_max_fields.unwrap_or(10_000),
+            graphql_max_tokens: layer.graphql_max_tokens.unwrap_or(10_000),
+            graphql_max_document_bytes: layer.graphql_max_document_bytes.unwrap_or(256 * 1024),
+            sparql_max_unchecked_rows: layer
+                .sparql_max_unchecked_rows
+                .unwrap_or(crate::limits::DEFAULT_MAX_UNCHECKED_ROWS as u64),
+            sparql_max_depth: layer
+                .sparql_max_depth
+                .unwrap_or(crate::limits::DEFAULT_MAX_SPARQL_DEPTH),
+            max_nesting: layer
+                .max_nesting
+                .unwrap_or(crate::limits::DEFAULT_MAX_NESTING)
+                .max(8),
         })
+    }
+}
+
+/// The CSP `frame-ancestors` sources: `'none'` by default; a list of `'self'` and origins
+/// otherwise (nothing that could end the header's directive).
+fn frame_ancestors(value: Option<String>) -> Result<String, ConfigError> {
+    let value = value.unwrap_or_else(|| "'none'".to_owned());
+    let value = value.trim().to_owned();
+    if value.is_empty()
+        || value
+            .chars()
+            .any(|c| c == ';' || c == ',' || c.is_control() || !c.is_ascii())
+    {
+        return Err(ConfigError::Invalid(format!(
+            "frame-ancestors '{value}': give 'none', 'self' or origins separated by spaces"
+        )));
+    }
+    Ok(value)
+}
+
+/// Four evaluations per core.
+fn default_concurrency() -> usize {
+    4 * std::thread::available_parallelism().map_or(2, usize::from)
+}
+
+/// A positive, finite number of seconds.
+fn positive_secs(secs: f64, what: &str) -> Result<Duration, ConfigError> {
+    if secs > 0.0 && secs.is_finite() {
+        Ok(Duration::from_secs_f64(secs))
+    } else {
+        Err(ConfigError::Invalid(format!(
+            "{what} {secs} must be a positive number of seconds"
+        )))
+    }
+}
+
+impl Settings {
+    /// The capacities the server admits requests within.
+    pub fn capacity(&self) -> crate::admission::Capacity {
+        crate::admission::Capacity {
+            queries: self.max_concurrent_queries,
+            queue_wait: Duration::from_secs(1),
+            streams: self.max_streams,
+            streams_per_client: self.max_streams_per_client,
+        }
+    }
+
+    /// The limits every SPARQL and GraphQL request is checked against.
+    pub fn limits(&self) -> crate::limits::Limits {
+        crate::limits::Limits {
+            max_nesting: self.max_nesting,
+            max_sparql_depth: self.sparql_max_depth,
+            max_unchecked_rows: u128::from(self.sparql_max_unchecked_rows),
+            max_patterns: self.sparql_max_patterns,
+        }
     }
 }
 

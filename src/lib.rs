@@ -5,6 +5,7 @@
 //! linked-data consumers through dereferenceable IRIs and exports, analysts through a SPARQL 1.1
 //! endpoint. See `ARCHITECTURE.md` for the code map and the invariants.
 
+pub mod admission;
 pub mod cli;
 pub mod config;
 pub mod export;
@@ -12,9 +13,11 @@ pub mod formats;
 pub mod generate;
 pub mod graphql;
 pub mod http;
+pub mod limits;
 pub mod linked_data;
 pub mod metrics;
 pub mod ontology;
+pub mod origin;
 pub mod search;
 pub mod shacl;
 pub mod sparql;

@@ -34,10 +34,18 @@ pub struct QueryLabels {
     pub origin: String,
 }
 
+/// Labels of a request refused to protect the server.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RefusalLabels {
+    /// What was full: `busy` (evaluations) or `streams`.
+    pub reason: String,
+}
+
 /// The server's metrics.
 pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
+    refused: Family<RefusalLabels, Counter>,
     durations: Family<RouteLabels, Histogram>,
     queries: Family<QueryLabels, Counter>,
     store_quads: Gauge<i64, std::sync::atomic::AtomicI64>,
@@ -74,6 +82,12 @@ impl Metrics {
             "SPARQL queries and updates sent to the store, by origin",
             queries.clone(),
         );
+        let refused = Family::<RefusalLabels, Counter>::default();
+        registry.register(
+            "requests_shed",
+            "Requests refused with 503 because the server was at capacity, by what was full",
+            refused.clone(),
+        );
         let store_quads = Gauge::default();
         registry.register(
             "store_quads",
@@ -89,6 +103,7 @@ impl Metrics {
         Self {
             registry,
             requests,
+            refused,
             durations,
             queries,
             store_quads,
@@ -110,6 +125,15 @@ impl Metrics {
                 route: route.to_owned(),
             })
             .observe(duration.as_secs_f64());
+    }
+
+    /// Records a request refused because `reason` was at capacity.
+    pub fn count_refused(&self, reason: &str) {
+        self.refused
+            .get_or_create(&RefusalLabels {
+                reason: reason.to_owned(),
+            })
+            .inc();
     }
 
     /// Records `count` SPARQL operations sent to the store on behalf of `origin`.

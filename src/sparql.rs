@@ -2,6 +2,7 @@
 //! applying protocol-specified datasets, and writing answers in the negotiated format.
 
 use crate::formats;
+use crate::limits::{LimitError, Limits};
 use crate::ontology::PREFIXES;
 use crate::store::{QueryLimits, QueryOutput, SharedStore, StoreError};
 use oxigraph::io::{RdfFormat, RdfSerializer};
@@ -56,15 +57,20 @@ pub enum ProtocolError {
     /// The update names its dataset (USING, USING NAMED or WITH) and so does the request.
     #[error("the update specifies its dataset with USING or WITH, and the request with using-graph-uri or using-named-graph-uri: only one may")]
     DatasetConflict,
+    /// The operation goes past one of the server's limits.
+    #[error(transparent)]
+    Limit(#[from] LimitError),
 }
 
-/// Parses a query and applies a protocol-specified dataset, which replaces the query's own
-/// `FROM` and `FROM NAMED`.
+/// Parses a query within `limits` and applies a protocol-specified dataset, which replaces the
+/// query's own `FROM` and `FROM NAMED`.
 pub fn prepare_query(
     text: &str,
     base_iri: Option<&str>,
     dataset: &DatasetParams,
+    limits: &Limits,
 ) -> Result<Query, ProtocolError> {
+    limits.check_sparql_text(text)?;
     let mut parser = SparqlParser::new();
     if let Some(base_iri) = base_iri {
         parser = parser
@@ -80,6 +86,7 @@ pub fn prepare_query(
             kind: "query",
             message: e.to_string(),
         })?;
+    limits.check_query(&query)?;
     if !dataset.is_empty() {
         let default = iris("default-graph-uri", &dataset.default_graphs)?;
         let named = iris("named-graph-uri", &dataset.named_graphs)?;
@@ -97,12 +104,15 @@ pub fn prepare_query(
     Ok(query)
 }
 
-/// Parses an update and applies a protocol-specified dataset to its DELETE/INSERT operations.
+/// Parses an update within `limits` and applies a protocol-specified dataset to its
+/// DELETE/INSERT operations.
 pub fn prepare_update(
     text: &str,
     base_iri: Option<&str>,
     dataset: &DatasetParams,
+    limits: &Limits,
 ) -> Result<Update, ProtocolError> {
+    limits.check_sparql_text(text)?;
     let mut parser = SparqlParser::new();
     if let Some(base_iri) = base_iri {
         parser = parser
@@ -118,6 +128,7 @@ pub fn prepare_update(
             kind: "update",
             message: e.to_string(),
         })?;
+    limits.check_update(&update)?;
     if !dataset.is_empty() {
         let default = iris("using-graph-uri", &dataset.default_graphs)?;
         let named = iris("using-named-graph-uri", &dataset.named_graphs)?;
@@ -293,10 +304,16 @@ pub fn graph_target(
 /// Binds `variable` to `value` in a query built from constant text: the query's pattern is
 /// joined with a one-row `VALUES`. This is how a parameter enters a query without ever being
 /// formatted into its text.
-pub fn bind(mut query: Query, variable: &str, value: impl Into<GroundTerm>) -> Query {
+pub fn bind(query: Query, variable: &str, value: impl Into<GroundTerm>) -> Query {
+    bind_each(query, variable, vec![value.into()])
+}
+
+/// Binds `variable` to each of `values` in turn (a `VALUES` of one row per value), as
+/// [`bind`] binds it to one.
+pub fn bind_each(mut query: Query, variable: &str, values: Vec<GroundTerm>) -> Query {
     let values = GraphPattern::Values {
         variables: vec![Variable::new_unchecked(variable)],
-        bindings: vec![vec![Some(value.into())]],
+        bindings: values.into_iter().map(|value| vec![Some(value)]).collect(),
     };
     let pattern = match &mut query {
         Query::Select { pattern, .. }
@@ -397,6 +414,7 @@ mod tests {
             "SELECT * FROM <http://example.com/g0> { ?s ?p ?o }",
             None,
             &dataset,
+            &Limits::default(),
         )
         .unwrap();
         let text = query.to_string();
@@ -414,6 +432,7 @@ mod tests {
             "WITH <http://example.com/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
             None,
             &dataset,
+            &Limits::default(),
         )
         .unwrap_err();
         assert_eq!(error, ProtocolError::DatasetConflict);
@@ -421,8 +440,13 @@ mod tests {
 
     #[test]
     fn syntax_errors_say_where() {
-        let error =
-            prepare_query("SELECT * WHERE { ?s ?p }", None, &DatasetParams::default()).unwrap_err();
+        let error = prepare_query(
+            "SELECT * WHERE { ?s ?p }",
+            None,
+            &DatasetParams::default(),
+            &Limits::default(),
+        )
+        .unwrap_err();
         assert!(error.to_string().contains("1:"), "{error}");
     }
 
@@ -448,7 +472,7 @@ mod tests {
             named_graphs: vec![],
         };
         assert!(matches!(
-            prepare_query("ASK {}", None, &dataset),
+            prepare_query("ASK {}", None, &dataset, &Limits::default()),
             Err(ProtocolError::InvalidIri { .. })
         ));
     }

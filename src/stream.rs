@@ -3,12 +3,18 @@
 //! Serializers (SPARQL results, RDF) are synchronous writers and store iterators block, so a
 //! response body is written on a blocking thread into a [`ChunkWriter`] that hands chunks to the
 //! async side through a bounded channel. When the receiver goes away (the client disconnected),
-//! the next write fails and the blocking work stops.
+//! the next write fails and the blocking work stops. When the receiver stays but stops reading
+//! (a client that never reads its answer), a write waits at most the writer's timeout, then the
+//! work stops and the stream ends with an error, so that the answer is cut off visibly (the
+//! connection is dropped) rather than ended as if complete.
 
 use bytes::Bytes;
 use futures_util::Stream;
 use std::io::{self, Write};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// A stream of body chunks.
@@ -23,6 +29,9 @@ const CHANNEL_CAPACITY: usize = 8;
 pub struct ChunkWriter {
     buffer: Vec<u8>,
     sender: mpsc::Sender<Result<Bytes, io::Error>>,
+    /// How long a chunk may wait for the reader.
+    write_timeout: Duration,
+    runtime: tokio::runtime::Handle,
 }
 
 impl ChunkWriter {
@@ -34,9 +43,26 @@ impl ChunkWriter {
             &mut self.buffer,
             Vec::with_capacity(CHUNK_SIZE),
         ));
-        self.sender
-            .blocking_send(Ok(chunk))
-            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the reader went away"))
+        self.deliver(Ok(chunk))
+    }
+
+    /// Hands an item to the reader, waiting at most the write timeout for room.
+    fn deliver(&self, item: Result<Bytes, io::Error>) -> io::Result<()> {
+        let send = tokio::time::timeout(self.write_timeout, self.sender.send(item));
+        match self.runtime.block_on(send) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "the reader went away",
+            )),
+            Err(_) => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!(
+                    "the client read nothing for {:?}: the answer is cut off",
+                    self.write_timeout
+                ),
+            )),
+        }
     }
 }
 
@@ -55,37 +81,78 @@ impl Write for ChunkWriter {
     }
 }
 
+/// How long a writer waits for a reader that does not read when no timeout is given: a day.
+pub const PATIENT: Duration = Duration::from_secs(24 * 3600);
+
 /// Runs `write` on a blocking thread and streams what it writes. An error it returns ends the
 /// stream with that error; nothing is sent before the first full chunk, so an error that
-/// happens early arrives before any data.
+/// happens early arrives before any data. A chunk that waits longer than `write_timeout` for the
+/// reader stops the writer and ends the stream with an error.
 pub fn from_blocking_writer(
+    write_timeout: Duration,
     write: impl FnOnce(&mut ChunkWriter) -> io::Result<()> + Send + 'static,
 ) -> ByteStream {
     let (sender, mut receiver) = mpsc::channel(CHANNEL_CAPACITY);
+    // Set when the writer failed and could not say so: the stream must not end cleanly.
+    let failed = Arc::new(AtomicBool::new(false));
+    let writer_failed = failed.clone();
+    let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
         let mut writer = ChunkWriter {
             buffer: Vec::with_capacity(CHUNK_SIZE),
-            sender: sender.clone(),
+            sender,
+            write_timeout,
+            runtime,
         };
         let result = write(&mut writer).and_then(|()| writer.send());
         if let Err(error) = result {
-            if error.kind() != io::ErrorKind::BrokenPipe {
-                let _ = sender.blocking_send(Err(error));
+            let kind = error.kind();
+            if kind == io::ErrorKind::TimedOut {
+                tracing::warn!(%error, "a streamed answer was cut off");
+            }
+            if kind == io::ErrorKind::BrokenPipe
+                || kind == io::ErrorKind::TimedOut
+                || writer.deliver(Err(error)).is_err()
+            {
+                writer_failed.store(true, Ordering::SeqCst);
             }
         }
     });
     Box::pin(futures_util::stream::poll_fn(move |cx| {
-        receiver.poll_recv(cx)
+        match receiver.poll_recv(cx) {
+            std::task::Poll::Ready(None) if failed.swap(false, Ordering::SeqCst) => {
+                std::task::Poll::Ready(Some(Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "the answer was cut off",
+                ))))
+            }
+            other => other,
+        }
     }))
 }
 
 /// A response body, as [`first_chunk`] found it.
+#[must_use]
 pub enum Body {
     /// The writer finished within its first chunk: the whole body (sent with its length, in one
     /// write).
     Whole(Bytes),
     /// The rest is still being written.
     Streaming(ByteStream),
+}
+
+impl Body {
+    /// Keeps `guard` (a permit) alive as long as the body is being sent.
+    pub fn holding<G: Send + 'static>(self, guard: G) -> Self {
+        use futures_util::StreamExt;
+        match self {
+            Self::Whole(bytes) => Self::Whole(bytes),
+            Self::Streaming(stream) => Self::Streaming(Box::pin(stream.map(move |item| {
+                let _ = &guard;
+                item
+            }))),
+        }
+    }
 }
 
 /// Waits for the first item of `stream`: an error there is returned as such, otherwise the body

@@ -6,6 +6,7 @@
 //! rows of those queries become the response ([`execute`]). [`schema`] builds the executable
 //! async-graphql schema from the same file.
 
+pub mod cost;
 pub mod direct;
 pub mod execute;
 pub mod explore;
@@ -19,10 +20,12 @@ pub mod translate;
 mod tests;
 
 use crate::config::Settings;
+use crate::limits;
 use crate::ontology;
 use crate::store::{QueryLimits, SharedStore};
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::Value;
+use cost::{CostLimits, Costs};
 use execute::Stats;
 use model::{Model, ModelError, Vocabulary};
 use oxigraph::io::{RdfFormat, RdfParser};
@@ -41,9 +44,22 @@ pub struct GraphqlApi {
     explain: bool,
     max_depth: usize,
     max_complexity: usize,
+    /// The limits of a document's text, checked before it is parsed.
+    text_limits: TextLimits,
+    /// The costs of the schema's fields, and the limits a request's cost is checked against.
+    costs: Costs,
+    cost_limits: CostLimits,
     /// Parsed documents by query text: frontends send the same few queries again and again,
     /// with other variables.
     documents: std::sync::Mutex<HashMap<String, ExecutableDocument>>,
+}
+
+/// The limits of a GraphQL document's text.
+#[derive(Clone, Copy, Debug)]
+struct TextLimits {
+    max_bytes: usize,
+    max_tokens: usize,
+    max_nesting: usize,
 }
 
 /// How many parsed documents are kept; past it, the cache starts over.
@@ -119,43 +135,112 @@ impl GraphqlApi {
         let schema = schema::build(model, engine)
             .limit_depth(settings.graphql_max_depth)
             .limit_complexity(settings.graphql_max_complexity)
+            .limit_recursive_depth(settings.max_nesting)
             .finish()
+            .map_err(|e| GraphqlError::Schema(e.to_string()))?;
+        let sdl = async_graphql::parser::parse_schema(SCHEMA_SDL)
             .map_err(|e| GraphqlError::Schema(e.to_string()))?;
         Ok(Self {
             schema,
             explain: settings.graphql_explain,
             max_depth: settings.graphql_max_depth,
             max_complexity: settings.graphql_max_complexity,
+            text_limits: TextLimits {
+                max_bytes: settings.graphql_max_document_bytes,
+                max_tokens: settings.graphql_max_tokens,
+                max_nesting: settings.max_nesting,
+            },
+            costs: Costs::new(&sdl),
+            cost_limits: CostLimits {
+                max_fields: settings.graphql_max_fields,
+                max_nodes: settings.graphql_max_nodes,
+                max_queries: settings.graphql_max_queries,
+                default_page: 20.min(settings.graphql_max_page),
+                max_page: settings.graphql_max_page,
+            },
             documents: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
-    /// Hands the request its parsed document from the cache, or parses it and keeps it; a
-    /// query that does not parse is left for the schema to report.
-    fn with_parsed_document(&self, mut request: async_graphql::Request) -> async_graphql::Request {
-        if request.query.len() > CACHED_QUERY_BYTES {
-            return request;
+    /// Checks a request's document within the limits, cheapest first: its size and nesting on
+    /// the text, then (parsed, or taken from the cache) what it may cost. Gives the request back
+    /// with its parsed document, or the response that refuses it.
+    pub fn prepare(
+        &self,
+        mut request: async_graphql::Request,
+    ) -> Result<(async_graphql::Request, cost::Cost), Box<async_graphql::Response>> {
+        let refuse = |message: String, pos: Option<async_graphql::Pos>| {
+            Box::new(async_graphql::Response::from_errors(vec![
+                async_graphql::ServerError::new(message, pos),
+            ]))
+        };
+        let limits = self.text_limits;
+        if request.query.len() > limits.max_bytes {
+            return Err(refuse(
+                format!(
+                    "the query is {} bytes long, more than this server's limit of {} \
+                     (--graphql-max-document-bytes)",
+                    request.query.len(),
+                    limits.max_bytes
+                ),
+                None,
+            ));
         }
-        let cached = self
-            .documents
-            .lock()
-            .ok()
-            .and_then(|documents| documents.get(&request.query).cloned());
-        match cached {
-            Some(document) => request.set_parsed_query(document),
+        let cached = (request.query.len() <= CACHED_QUERY_BYTES)
+            .then(|| {
+                self.documents
+                    .lock()
+                    .ok()
+                    .and_then(|documents| documents.get(&request.query).cloned())
+            })
+            .flatten();
+        let document = match cached {
+            Some(document) => document,
             None => {
-                if let Ok(document) = request.parsed_query() {
-                    let document = document.clone();
+                let shape = limits::text::graphql(&request.query);
+                if shape.tokens > limits.max_tokens {
+                    return Err(refuse(
+                        format!(
+                            "the query has more than {} tokens (--graphql-max-tokens)",
+                            limits.max_tokens
+                        ),
+                        None,
+                    ));
+                }
+                if shape.depth > limits.max_nesting {
+                    let (line, column) = shape.deepest_at;
+                    return Err(refuse(
+                        format!(
+                            "the query nests brackets more than {} deep (--max-nesting)",
+                            limits.max_nesting
+                        ),
+                        Some(async_graphql::Pos { line, column }),
+                    ));
+                }
+                let document = async_graphql::parser::parse_query(&request.query)
+                    .map_err(|e| Box::new(async_graphql::Response::from_errors(vec![e.into()])))?;
+                if request.query.len() <= CACHED_QUERY_BYTES {
                     if let Ok(mut documents) = self.documents.lock() {
                         if documents.len() >= CACHED_DOCUMENTS {
                             documents.clear();
                         }
-                        documents.insert(request.query.clone(), document);
+                        documents.insert(request.query.clone(), document.clone());
                     }
                 }
+                document
             }
-        }
-        request
+        };
+        let cost = self
+            .costs
+            .measure(
+                &document,
+                request.operation_name.as_deref(),
+                &request.variables,
+                &self.cost_limits,
+            )
+            .map_err(|e| refuse(e.message, e.pos))?;
+        request.set_parsed_query(document);
+        Ok((request, cost))
     }
 
     /// The schema in SDL, as served (without the mapping directives).
@@ -166,6 +251,17 @@ impl GraphqlApi {
     /// Executes a request. With `"extensions": {"explain": true}` (where allowed), the response
     /// carries the SPARQL queries the request compiled to.
     pub async fn execute(&self, request: async_graphql::Request) -> Outcome {
+        match self.prepare(request) {
+            Ok((request, _)) => self.run(request).await,
+            Err(response) => Outcome {
+                response: *response,
+                queries: 0,
+            },
+        }
+    }
+
+    /// Executes a request [`GraphqlApi::prepare`] accepted.
+    pub async fn run(&self, request: async_graphql::Request) -> Outcome {
         let wants_explain = matches!(
             request.extensions.get("explain"),
             Some(Value::Boolean(true))
@@ -174,7 +270,6 @@ impl GraphqlApi {
             keep_text: wants_explain && self.explain,
             ..Stats::default()
         });
-        let request = self.with_parsed_document(request);
         let mut response = self.schema.execute(request.data(stats.clone())).await;
         // Say which limit a refused request went past.
         for error in &mut response.errors {

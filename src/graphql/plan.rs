@@ -747,9 +747,16 @@ pub fn encode_cursor(position: u64) -> String {
     format!("c{position:x}")
 }
 
-/// The position a cursor of [`encode_cursor`] names.
+/// The last position a cursor may name: no list is longer, and positions stay exact as
+/// JavaScript numbers.
+const MAX_POSITION: u64 = 1 << 53;
+
+/// The position a cursor of [`encode_cursor`] names; `None` for anything else, a position past
+/// [`MAX_POSITION`] included.
 pub fn decode_cursor(cursor: &str) -> Option<u64> {
-    u64::from_str_radix(cursor.strip_prefix('c')?, 16).ok()
+    u64::from_str_radix(cursor.strip_prefix('c')?, 16)
+        .ok()
+        .filter(|position| *position <= MAX_POSITION)
 }
 
 /// Reads the variables of a request, with the defaults its operation declares.

@@ -40,6 +40,12 @@ pub enum ApiError {
     /// The request body's media type is not supported.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// The body is longer than the server accepts.
+    #[error("the body is larger than this server's limit of {0} bytes (--max-body-bytes)")]
+    PayloadTooLarge(usize),
+    /// The server is too busy to take the request now.
+    #[error(transparent)]
+    Busy(crate::admission::Busy),
     /// The store failed or refused.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -73,6 +79,8 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Store(error) => match error {
                 StoreError::Timeout(_) | StoreError::Unavailable(_) => {
                     StatusCode::SERVICE_UNAVAILABLE
@@ -97,6 +105,9 @@ impl ResponseError for ApiError {
         response.insert_header(ContentType::plaintext());
         if matches!(self, Self::Unauthorized) {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"kgql\""));
+        }
+        if let Self::Busy(busy) = self {
+            response.insert_header((header::RETRY_AFTER, busy.retry_after.as_secs().max(1)));
         }
         response.body(message + "\n")
     }

@@ -2,6 +2,7 @@
 //! served SDL at `/graphql/schema.graphql`, and GraphiQL's bundled assets.
 
 use super::{parse_params, AppState};
+use crate::admission::Weight;
 use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -10,11 +11,15 @@ use async_graphql::{Request, Variables};
 /// The media type of GraphQL responses (GraphQL over HTTP).
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
-/// Registers the routes.
-pub fn configure(config: &mut web::ServiceConfig) {
+/// Registers the routes; a GraphQL body may be `max_body` bytes long.
+pub fn configure(config: &mut web::ServiceConfig, max_body: usize) {
     config
-        .route("/graphql", web::get().to(get))
-        .route("/graphql", web::post().to(post))
+        .service(
+            web::resource("/graphql")
+                .app_data(web::PayloadConfig::new(max_body))
+                .route(web::get().to(get))
+                .route(web::post().to(post)),
+        )
         .route("/graphql/schema.graphql", web::get().to(sdl))
         .route("/graphiql/{file}", web::get().to(asset));
 }
@@ -124,18 +129,59 @@ async fn get(state: State, request: HttpRequest) -> HttpResponse {
             Err(message) => return bad_request(message),
         }
     }
-    let request_body = match read_request(body) {
+    let request_body = match read_request(body, &state) {
         Ok(r) => r,
         Err(message) => return bad_request(message),
     };
+    let (mut request_body, cost) = match state.graphql.prepare(request_body) {
+        Ok(prepared) => prepared,
+        Err(refusal) => return answer_with(&state, refused(*refusal), answer),
+    };
     // GET cannot change anything: only queries are run.
-    if is_mutation(&request_body) {
+    if is_mutation(&mut request_body) {
         return error_response(
             StatusCode::METHOD_NOT_ALLOWED,
             "mutations are sent with POST",
         );
     }
-    respond(&state, request_body, answer).await
+    run(&state, request_body, cost, answer).await
+}
+
+fn refused(response: async_graphql::Response) -> crate::graphql::Outcome {
+    crate::graphql::Outcome {
+        response,
+        queries: 0,
+    }
+}
+
+/// Runs a prepared request within a permit: cheap lookups draw on a pool of their own.
+async fn run(
+    state: &State,
+    request: Request,
+    cost: crate::graphql::cost::Cost,
+    answer: Answer,
+) -> HttpResponse {
+    let weight = if cost.queries <= 2 && cost.nodes <= 200 {
+        Weight::Cheap
+    } else {
+        Weight::Expensive
+    };
+    let _evaluating = match state.evaluate(weight).await {
+        Ok(permit) => permit,
+        Err(busy) => {
+            let retry_after = match &busy {
+                super::error::ApiError::Busy(busy) => busy.retry_after.as_secs().max(1),
+                _ => 1,
+            };
+            let mut response = error_response(StatusCode::SERVICE_UNAVAILABLE, busy.to_string());
+            if let Ok(value) = header::HeaderValue::from_str(&retry_after.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return response;
+        }
+    };
+    let outcome = state.graphql.run(request).await;
+    answer_with(state, outcome, answer)
 }
 
 async fn post(state: State, request: HttpRequest, body: web::Bytes) -> HttpResponse {
@@ -177,16 +223,24 @@ async fn post(state: State, request: HttpRequest, body: web::Bytes) -> HttpRespo
             ))
         }
     };
-    let request_body = match read_request(json) {
+    let request_body = match read_request(json, &state) {
         Ok(r) => r,
         Err(message) => return bad_request(message),
     };
-    respond(&state, request_body, answer).await
+    match state.graphql.prepare(request_body) {
+        Ok((request, cost)) => run(&state, request, cost, answer).await,
+        Err(refusal) => answer_with(&state, refused(*refusal), answer),
+    }
 }
 
 /// Reads the JSON of a GraphQL request: `query` (a string), `operationName`, `variables` and
-/// `extensions` (objects or null).
-fn read_request(json: serde_json::Value) -> Result<Request, String> {
+/// `extensions` (objects or null, nested no deeper than the server's limit).
+fn read_request(json: serde_json::Value, state: &State) -> Result<Request, String> {
+    state
+        .settings
+        .limits()
+        .check_json(&json, "the request")
+        .map_err(|e| e.to_string())?;
     let serde_json::Value::Object(mut object) = json else {
         return Err("a GraphQL request is a JSON object".to_owned());
     };
@@ -222,20 +276,20 @@ fn read_request(json: serde_json::Value) -> Result<Request, String> {
     Ok(request)
 }
 
-fn is_mutation(request: &Request) -> bool {
+fn is_mutation(request: &mut Request) -> bool {
     use async_graphql::parser::types::OperationType;
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+    let operation_name = request.operation_name.clone();
+    let operation_name = operation_name.as_deref();
+    let Ok(document) = request.parsed_query() else {
         return false;
     };
-    let operation_name = request.operation_name.as_deref();
     document.operations.iter().any(|(name, operation)| {
         operation.node.ty != OperationType::Query
             && (operation_name.is_none() || name.map(|n| n.as_str()) == operation_name)
     })
 }
 
-async fn respond(state: &State, request: Request, answer: Answer) -> HttpResponse {
-    let outcome = state.graphql.execute(request).await;
+fn answer_with(state: &State, outcome: crate::graphql::Outcome, answer: Answer) -> HttpResponse {
     state
         .metrics
         .count_queries("graphql", outcome.queries as u64);

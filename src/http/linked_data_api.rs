@@ -3,7 +3,9 @@
 use super::error::ApiError;
 use super::BodyOrStream;
 use super::{accept, parse_params, public_url, single, State};
+use crate::admission::Weight;
 use crate::formats::{self, RDF_FORMATS};
+use crate::linked_data::page::{Focus, PageRequest};
 use crate::linked_data::{self, IriMapper};
 use crate::sparql;
 use crate::stream;
@@ -119,21 +121,85 @@ async fn entity(
     let iri = mapper
         .iri(&path)
         .ok_or_else(|| ApiError::NotFound(format!("'{path}' is not a valid entity path")))?;
-    state.metrics.count_queries("linked-data", 1);
-    let triples = linked_data::describe(&state.store, iri.clone(), state.query_limits()).await?;
-    if triples.is_empty() {
-        return Err(ApiError::NotFound(format!("no entity {iri} in this graph")));
-    }
+    let _evaluating = state.evaluate(Weight::Cheap).await?;
     match representation {
-        Representation::Html => Ok(HttpResponse::Ok()
-            .insert_header(ContentType::html())
-            .insert_header((header::VARY, "Accept"))
-            .body(linked_data::render_html(&iri, &triples, &mapper))),
-        Representation::Rdf(format) => Ok(HttpResponse::Ok()
-            .content_type(rdf_content_type(format))
-            .insert_header((header::VARY, "Accept"))
-            .body(serialize(&triples, format)?)),
+        Representation::Html => {
+            let request = page_request(&params, state.settings.html_max_links)?;
+            state.metrics.count_queries("linked-data", 3);
+            let page = linked_data::page::entity_page(
+                &state.store,
+                iri.clone(),
+                &request,
+                state.query_limits(),
+            )
+            .await?
+            .ok_or_else(|| ApiError::NotFound(format!("no entity {iri} in this graph")))?;
+            let base_iri = state.settings.base_iri.clone();
+            // Rendering is linear in what the page shows, and still kept off the request threads.
+            let html = web::block(move || {
+                page.render(&IriMapper {
+                    base_iri: &base_iri,
+                })
+            })
+            .await
+            .map_err(|e| ApiError::Store(crate::store::StoreError::Storage(e.to_string())))?;
+            Ok(HttpResponse::Ok()
+                .insert_header(ContentType::html())
+                .insert_header((header::VARY, "Accept"))
+                .body(html))
+        }
+        Representation::Rdf(format) => {
+            state.metrics.count_queries("linked-data", 1);
+            let triples =
+                linked_data::describe(&state.store, iri.clone(), state.query_limits()).await?;
+            if triples.is_empty() {
+                return Err(ApiError::NotFound(format!("no entity {iri} in this graph")));
+            }
+            Ok(HttpResponse::Ok()
+                .content_type(rdf_content_type(format))
+                .insert_header((header::VARY, "Accept"))
+                .body(serialize(&triples, format)?))
+        }
     }
+}
+
+/// Which links an HTML page lists: all properties, or one property's links from an offset
+/// (`links=in|out&property=IRI&offset=N`).
+fn page_request(params: &[(String, String)], max_links: usize) -> Result<PageRequest, ApiError> {
+    let links = single(params, "links")?;
+    let property = single(params, "property")?;
+    let offset = single(params, "offset")?;
+    let focus = match (links, property) {
+        (None, None) => None,
+        (Some(links), Some(property)) => {
+            let incoming = match links {
+                "in" => true,
+                "out" => false,
+                other => {
+                    return Err(ApiError::BadRequest(format!(
+                        "'links' is 'in' or 'out', not '{other}'"
+                    )))
+                }
+            };
+            let offset = match offset {
+                None => 0,
+                Some(text) => text.parse::<u32>().map_err(|_| {
+                    ApiError::BadRequest(format!("'offset' is a number of links, not '{text}'"))
+                })? as usize,
+            };
+            Some(Focus {
+                incoming,
+                property: sparql::parse_iri("property", property)?,
+                offset,
+            })
+        }
+        _ => {
+            return Err(ApiError::BadRequest(
+                "'links' and 'property' go together".to_owned(),
+            ))
+        }
+    };
+    Ok(PageRequest { max_links, focus })
 }
 
 async fn export(request: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {
@@ -155,10 +221,21 @@ async fn export(request: HttpRequest, state: State) -> Result<HttpResponse, ApiE
             )));
         }
     }
-    let body = crate::export::export(&state.store, graph.map(GraphName::from), format).await?;
-    let body = stream::first_chunk(body)
-        .await
-        .map_err(ApiError::from_stream_error)?;
+    let streaming = state.stream(&request)?;
+    let body = {
+        let _evaluating = state.evaluate(Weight::Expensive).await?;
+        let body = crate::export::export(
+            &state.store,
+            graph.map(GraphName::from),
+            format,
+            state.settings.stream_write_timeout,
+        )
+        .await?;
+        stream::first_chunk(body)
+            .await
+            .map_err(ApiError::from_stream_error)?
+            .holding(streaming)
+    };
     Ok(HttpResponse::Ok()
         .content_type(rdf_content_type(format))
         .insert_header((
@@ -171,6 +248,7 @@ async fn export(request: HttpRequest, state: State) -> Result<HttpResponse, ApiE
 async fn void(request: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {
     let params = parse_params(request.query_string().as_bytes());
     let url = public_url(&request, &state);
+    let _evaluating = state.evaluate(Weight::Expensive).await?;
     state.metrics.count_queries("linked-data", 3);
     let triples = linked_data::void_description(
         &state.store,

@@ -35,6 +35,10 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The GraphQL API.
     pub graphql: crate::graphql::GraphqlApi,
+    /// The permits requests evaluate and stream within.
+    pub admission: crate::admission::Admission,
+    /// Which proxies' forwarding headers are believed.
+    pub trust: crate::origin::Trust,
 }
 
 impl AppState {
@@ -43,6 +47,29 @@ impl AppState {
         QueryLimits {
             timeout: self.settings.query_timeout,
         }
+    }
+
+    /// A permit to evaluate, or the 503 that says the server is busy.
+    pub async fn evaluate(
+        &self,
+        weight: crate::admission::Weight,
+    ) -> Result<crate::admission::Permit, ApiError> {
+        self.admission.evaluate(weight).await.map_err(|busy| {
+            self.metrics.count_refused("busy");
+            ApiError::Busy(busy)
+        })
+    }
+
+    /// A permit to stream an answer to the request's client, or the 503 that says no more may.
+    pub fn stream(
+        &self,
+        request: &HttpRequest,
+    ) -> Result<crate::admission::StreamPermit, ApiError> {
+        let client = client_ip(request, self).unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into());
+        self.admission.stream(client).map_err(|busy| {
+            self.metrics.count_refused("streams");
+            ApiError::Busy(busy)
+        })
     }
 }
 
@@ -58,14 +85,22 @@ impl Server {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let max_body = settings.max_body_bytes;
+        // A GraphQL body holds a document and its variables: four times the document's limit.
+        let max_graphql_body = settings.graphql_max_document_bytes.saturating_mul(4);
         let cors_origins = settings.cors_origins.clone();
         let graphql = crate::graphql::GraphqlApi::new(store.clone(), &settings)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
+        let trust = crate::origin::Trust {
+            proxies: settings.trusted_proxies.clone(),
+        };
+        let headers = SecurityHeaders::new(&settings.frame_ancestors);
         let state = web::Data::new(AppState {
             store,
+            admission: crate::admission::Admission::new(settings.capacity()),
             settings,
             metrics: Metrics::new(),
             graphql,
+            trust,
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -75,9 +110,10 @@ impl Server {
                     !cors_origins.is_empty(),
                     cors(&cors_origins),
                 ))
+                .wrap(headers.clone())
                 .wrap(middleware::from_fn(observe))
                 .configure(sparql_api::configure)
-                .configure(graphql_api::configure)
+                .configure(|config| graphql_api::configure(config, max_graphql_body))
                 .configure(store_api::configure)
                 .configure(linked_data_api::configure)
                 .configure(ops_api::configure)
@@ -222,13 +258,50 @@ pub(crate) fn content_type(request: &HttpRequest) -> Result<Option<String>, ApiE
         .transpose()
 }
 
-/// The URL the client used to reach this server, without a trailing slash.
+/// The headers a request says its origin with.
+fn origin_headers(request: &HttpRequest) -> crate::origin::Headers<'_> {
+    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
+    crate::origin::Headers {
+        host: header("host").or_else(|| request.uri().authority().map(|a| a.as_str())),
+        forwarded: header("forwarded"),
+        forwarded_for: header("x-forwarded-for"),
+        forwarded_host: header("x-forwarded-host"),
+        forwarded_proto: header("x-forwarded-proto"),
+    }
+}
+
+/// The address of the request's client (through trusted proxies).
+pub(crate) fn client_ip(request: &HttpRequest, state: &AppState) -> Option<std::net::IpAddr> {
+    let peer = request.peer_addr().map(|a| a.ip());
+    state.trust.client(peer, &origin_headers(request))
+}
+
+/// The URL the client used to reach this server, without a trailing slash: the configured
+/// public URL, else what the request's (checked) `Host` says, else the address the server
+/// listens on.
 pub(crate) fn public_url(request: &HttpRequest, state: &AppState) -> String {
     if let Some(url) = &state.settings.public_url {
         return url.clone();
     }
-    let info = request.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+    let peer = request.peer_addr().map(|a| a.ip());
+    state
+        .trust
+        .public_origin(peer, &origin_headers(request))
+        .unwrap_or_else(|| format!("http://{}", state.settings.bind))
+}
+
+/// Reads a request body of at most `limit` bytes (413 past it).
+pub(crate) async fn read_body(
+    payload: web::Payload,
+    limit: usize,
+) -> Result<bytes::Bytes, ApiError> {
+    match payload.to_bytes_limited(limit).await {
+        Ok(Ok(body)) => Ok(body),
+        Ok(Err(error)) => Err(ApiError::BadRequest(format!(
+            "the body could not be read: {error}"
+        ))),
+        Err(_) => Err(ApiError::PayloadTooLarge(limit)),
+    }
 }
 
 /// Decodes a request body as UTF-8 or says where it is not.
@@ -239,6 +312,101 @@ pub(crate) fn utf8(body: &[u8], what: &str) -> Result<String, ApiError> {
             e.utf8_error().valid_up_to()
         ))
     })
+}
+
+/// The headers every response carries, and those of HTML pages: the browser may not guess
+/// types, HTML pages load only what the server itself serves and may not be framed (unless
+/// configured).
+#[derive(Clone)]
+struct SecurityHeaders {
+    policy: header::HeaderValue,
+}
+
+impl SecurityHeaders {
+    fn new(frame_ancestors: &str) -> Self {
+        let policy = format!(
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+             img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; \
+             base-uri 'none'; form-action 'self'; frame-ancestors {frame_ancestors}"
+        );
+        Self {
+            policy: header::HeaderValue::from_str(&policy)
+                .unwrap_or_else(|_| header::HeaderValue::from_static("frame-ancestors 'none'")),
+        }
+    }
+}
+
+impl<S, B> actix_web::dev::Transform<S, ServiceRequest> for SecurityHeaders
+where
+    S: actix_web::dev::Service<
+        ServiceRequest,
+        Response = ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    S::Future: 'static,
+    B: 'static,
+{
+    type Response = ServiceResponse<B>;
+    type Error = actix_web::Error;
+    type Transform = SecurityHeadersService<S>;
+    type InitError = ();
+    type Future = std::future::Ready<Result<Self::Transform, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        std::future::ready(Ok(SecurityHeadersService {
+            service,
+            policy: self.policy.clone(),
+        }))
+    }
+}
+
+/// The service [`SecurityHeaders`] wraps.
+struct SecurityHeadersService<S> {
+    service: S,
+    policy: header::HeaderValue,
+}
+
+impl<S, B> actix_web::dev::Service<ServiceRequest> for SecurityHeadersService<S>
+where
+    S: actix_web::dev::Service<
+        ServiceRequest,
+        Response = ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    S::Future: 'static,
+    B: 'static,
+{
+    type Response = ServiceResponse<B>;
+    type Error = actix_web::Error;
+    type Future =
+        futures_util::future::LocalBoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    actix_web::dev::forward_ready!(service);
+
+    fn call(&self, request: ServiceRequest) -> Self::Future {
+        let policy = self.policy.clone();
+        let response = self.service.call(request);
+        Box::pin(async move {
+            let mut response = response.await?;
+            let headers = response.headers_mut();
+            headers.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                header::HeaderValue::from_static("nosniff"),
+            );
+            let html = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("text/html"));
+            if html {
+                headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+                headers.insert(
+                    header::REFERRER_POLICY,
+                    header::HeaderValue::from_static("strict-origin-when-cross-origin"),
+                );
+            }
+            Ok(response)
+        })
+    }
 }
 
 /// Shared state, for handlers.

@@ -2,13 +2,15 @@
 
 use super::error::ApiError;
 use super::BodyOrStream;
-use super::{accept, all, auth, content_type, parse_params, public_url, single, utf8, State};
+use super::{
+    accept, all, auth, content_type, parse_params, public_url, read_body, single, utf8, State,
+};
+use crate::admission::Weight;
 use crate::linked_data;
 use crate::sparql::{self, AnswerKind, DatasetParams, OutputFormat};
 use crate::store::QueryOutput;
 use crate::stream;
 use actix_web::{web, HttpRequest, HttpResponse};
-use bytes::Bytes;
 
 /// Registers the routes.
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -41,9 +43,19 @@ async fn get(request: HttpRequest, state: State) -> Result<HttpResponse, ApiErro
     dispatch(&request, &state, operation, &params).await
 }
 
-async fn post(request: HttpRequest, state: State, body: Bytes) -> Result<HttpResponse, ApiError> {
+async fn post(
+    request: HttpRequest,
+    state: State,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
     let mut params = parse_params(request.query_string().as_bytes());
-    let operation = match content_type(&request)?.as_deref() {
+    let essence = content_type(&request)?;
+    // An update's body is read only once the update is authorised.
+    if essence.as_deref() == Some("application/sparql-update") {
+        auth::require_write(&request, state.settings.write_token.as_ref())?;
+    }
+    let body = read_body(payload, state.settings.max_body_bytes).await?;
+    let operation = match essence.as_deref() {
         Some("application/x-www-form-urlencoded") => {
             let form = utf8(&body, "form body")?;
             params.extend(parse_params(form.as_bytes()));
@@ -106,13 +118,15 @@ async fn dispatch(
                 default_graphs: owned(all(params, "default-graph-uri")),
                 named_graphs: owned(all(params, "named-graph-uri")),
             };
-            let query = sparql::prepare_query(&text, Some(&endpoint), &dataset)?;
+            let query =
+                sparql::prepare_query(&text, Some(&endpoint), &dataset, &state.settings.limits())?;
             let format = OutputFormat::negotiate(
                 AnswerKind::of(&query),
                 single(params, "format")?,
                 accept(request)?,
             )?
             .ok_or_else(|| ApiError::NotAcceptable(available(AnswerKind::of(&query))))?;
+            let _evaluating = state.evaluate(Weight::Expensive).await?;
             state.metrics.count_queries("sparql", 1);
             let output = state.store.query(query, state.query_limits()).await?;
             let body = if let QueryOutput::Solutions { complete: true, .. } = output {
@@ -122,11 +136,15 @@ async fn dispatch(
                     .map_err(ApiError::from_stream_error)?;
                 stream::Body::Whole(body.into())
             } else {
+                let streaming = state.stream(request)?;
                 let body =
-                    stream::from_blocking_writer(move |w| sparql::write_output(output, format, w));
+                    stream::from_blocking_writer(state.settings.stream_write_timeout, move |w| {
+                        sparql::write_output(output, format, w)
+                    });
                 stream::first_chunk(body)
                     .await
                     .map_err(ApiError::from_stream_error)?
+                    .holding(streaming)
             };
             Ok(HttpResponse::Ok()
                 .content_type(format.content_type())
@@ -146,7 +164,9 @@ async fn dispatch(
                 default_graphs: owned(all(params, "using-graph-uri")),
                 named_graphs: owned(all(params, "using-named-graph-uri")),
             };
-            let update = sparql::prepare_update(&text, Some(&endpoint), &dataset)?;
+            let update =
+                sparql::prepare_update(&text, Some(&endpoint), &dataset, &state.settings.limits())?;
+            let _evaluating = state.evaluate(Weight::Expensive).await?;
             state.metrics.count_queries("sparql", 1);
             state.store.update(update).await?;
             Ok(HttpResponse::NoContent().finish())

@@ -3,7 +3,8 @@
 
 use super::error::ApiError;
 use super::BodyOrStream;
-use super::{accept, auth, content_type, parse_params, public_url, single, State};
+use super::{accept, auth, content_type, parse_params, public_url, read_body, single, State};
+use crate::admission::Weight;
 use crate::formats::{self, RDF_FORMATS};
 use crate::sparql;
 use crate::store::{Document, LoadMode, LoadRequest, LoadTarget};
@@ -25,7 +26,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
 async fn indirect(
     request: HttpRequest,
     state: State,
-    body: Bytes,
+    body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let params = parse_params(request.query_string().as_bytes());
     let default = params.iter().any(|(name, _)| name == "default");
@@ -42,17 +43,22 @@ async fn indirect(
     handle(&request, &state, target, body).await
 }
 
-async fn direct(request: HttpRequest, state: State, body: Bytes) -> Result<HttpResponse, ApiError> {
+async fn direct(
+    request: HttpRequest,
+    state: State,
+    body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
     let iri = format!("{}{}", public_url(&request, &state), request.path());
     let graph = sparql::parse_iri("graph", &iri)?;
     handle(&request, &state, Some(graph.into()), body).await
 }
 
+/// Serves a Graph Store request; the body of a write is read only once the write is authorised.
 async fn handle(
     request: &HttpRequest,
     state: &State,
     target: Option<GraphName>,
-    body: Bytes,
+    body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let method = request.method();
     if method == Method::GET || method == Method::HEAD {
@@ -64,6 +70,8 @@ async fn handle(
         )));
     }
     auth::require_write(request, state.settings.write_token.as_ref())?;
+    let body = read_body(body, state.settings.max_body_bytes).await?;
+    let _evaluating = state.evaluate(Weight::Expensive).await?;
     if method == Method::DELETE {
         let graph = target
             .ok_or_else(|| ApiError::BadRequest("DELETE needs 'graph' or 'default'".to_owned()))?;
@@ -95,7 +103,7 @@ async fn handle(
     } else {
         LoadMode::Append
     };
-    let documents = documents(request, body)?;
+    let documents = documents(request, body, state.settings.max_body_bytes)?;
     let base_iri = match &graph {
         GraphName::NamedNode(named) => Some(named.as_str().to_owned()),
         _ => None,
@@ -170,10 +178,21 @@ async fn read(
     if request.method() == Method::HEAD {
         return Ok(HttpResponse::Ok().content_type(content_type).finish());
     }
-    let body = crate::export::export(&state.store, target, format).await?;
-    let body = stream::first_chunk(body)
-        .await
-        .map_err(ApiError::from_stream_error)?;
+    let streaming = state.stream(request)?;
+    let body = {
+        let _evaluating = state.evaluate(Weight::Expensive).await?;
+        let body = crate::export::export(
+            &state.store,
+            target,
+            format,
+            state.settings.stream_write_timeout,
+        )
+        .await?;
+        stream::first_chunk(body)
+            .await
+            .map_err(ApiError::from_stream_error)?
+            .holding(streaming)
+    };
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .body_or_stream(body))
@@ -190,8 +209,24 @@ fn new_graph_name(request: &HttpRequest, state: &State) -> Result<NamedNode, Api
 }
 
 /// The RDF documents a write carries: the body in its declared format, or each file of a
-/// `multipart/form-data` body.
-fn documents(request: &HttpRequest, body: Bytes) -> Result<Vec<(RdfFormat, Bytes)>, ApiError> {
+/// `multipart/form-data` body; RDF/XML entities may expand to `max_expansion` bytes in all.
+fn documents(
+    request: &HttpRequest,
+    body: Bytes,
+    max_expansion: usize,
+) -> Result<Vec<(RdfFormat, Bytes)>, ApiError> {
+    let documents = documents_of(request, body)?;
+    for (format, data) in &documents {
+        if *format == RdfFormat::RdfXml {
+            crate::limits::rdfxml::check_entities(data, max_expansion as u64).map_err(|e| {
+                ApiError::BadRequest(format!("the RDF/XML document is refused: {e}"))
+            })?;
+        }
+    }
+    Ok(documents)
+}
+
+fn documents_of(request: &HttpRequest, body: Bytes) -> Result<Vec<(RdfFormat, Bytes)>, ApiError> {
     let essence = content_type(request)?.ok_or_else(|| {
         ApiError::BadRequest(
             "the request has no Content-Type: say which RDF format the body is in".to_owned(),

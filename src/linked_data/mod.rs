@@ -1,16 +1,14 @@
-//! Linked data: entity descriptions, their HTML pages, the VoID description of the dataset and
-//! the SPARQL service description. Independent of the web framework.
+//! Linked data: entity descriptions, their HTML pages ([`page`]), the VoID description of the
+//! dataset and the SPARQL service description. Independent of the web framework.
+
+pub mod page;
 
 use crate::formats;
 use crate::ontology::{PREFIXES, VOCABULARY_NAMESPACE};
 use crate::sparql::{bind, constant_query, construct, select};
 use crate::store::{QueryLimits, SharedStore, StoreError};
 use oxigraph::model::vocab::{rdf, xsd};
-use oxigraph::model::{
-    BlankNode, Literal, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef, Triple,
-};
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use oxigraph::model::{BlankNode, Literal, NamedNode, Term, Triple};
 use std::sync::LazyLock;
 
 const SD: &str = "http://www.w3.org/ns/sparql-service-description#";
@@ -259,148 +257,6 @@ impl IriMapper<'_> {
     }
 }
 
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
-}
-
-/// The best display label of `node` in `triples`: an English `skos:prefLabel`, any
-/// `skos:prefLabel`, an `rdfs:label`, or nothing.
-fn label_of(triples: &[Triple], node: NamedOrBlankNodeRef<'_>) -> Option<String> {
-    let mut best: Option<(u8, String)> = None;
-    for triple in triples.iter().filter(|t| t.subject.as_ref() == node) {
-        let Term::Literal(literal) = &triple.object else {
-            continue;
-        };
-        let rank = match (triple.predicate.as_str(), literal.language()) {
-            (SKOS_PREF_LABEL, Some("en")) => 4,
-            (RDFS_LABEL, Some("en")) => 3,
-            (SKOS_PREF_LABEL, _) => 2,
-            (RDFS_LABEL, _) => 1,
-            _ => continue,
-        };
-        if best.as_ref().is_none_or(|(r, _)| rank > *r) {
-            best = Some((rank, literal.value().to_owned()));
-        }
-    }
-    best.map(|(_, label)| label)
-}
-
-/// Renders an entity's description as a self-contained HTML page.
-pub fn render_html(entity: &NamedNode, triples: &[Triple], mapper: &IriMapper<'_>) -> String {
-    let subject = NamedOrBlankNodeRef::from(entity.as_ref());
-    let title = label_of(triples, subject).unwrap_or_else(|| mapper.compact(entity.as_str()));
-    let link = |iri: &str| -> String {
-        let href = mapper.local_path(iri).unwrap_or_else(|| iri.to_owned());
-        let text = label_of(triples, NamedNode::new_unchecked(iri).as_ref().into())
-            .unwrap_or_else(|| mapper.compact(iri));
-        format!("<a href=\"{}\">{}</a>", escape(&href), escape(&text))
-    };
-    let render_term = |term: TermRef<'_>| -> String {
-        match term {
-            TermRef::NamedNode(node) => link(node.as_str()),
-            TermRef::BlankNode(node) => {
-                // Blank nodes are shown inline with their own properties.
-                let mut inner = String::from("<ul>");
-                for t in triples
-                    .iter()
-                    .filter(|t| t.subject.as_ref() == NamedOrBlankNodeRef::from(node))
-                {
-                    let value = match &t.object {
-                        Term::NamedNode(n) => link(n.as_str()),
-                        Term::Literal(l) => escape(l.value()),
-                        other => escape(&other.to_string()),
-                    };
-                    let _ = write!(inner, "<li>{} {}</li>", link(t.predicate.as_str()), value);
-                }
-                inner.push_str("</ul>");
-                inner
-            }
-            TermRef::Literal(literal) => {
-                let mut text = escape(literal.value());
-                if let Some(language) = literal.language() {
-                    let _ = write!(text, " <small>@{}</small>", escape(language));
-                } else if literal.datatype() != xsd::STRING {
-                    let _ = write!(
-                        text,
-                        " <small>{}</small>",
-                        escape(&mapper.compact(literal.datatype().as_str()))
-                    );
-                }
-                text
-            }
-            #[allow(unreachable_patterns)]
-            other => escape(&other.to_string()),
-        }
-    };
-    let mut outgoing: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut incoming: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for triple in triples {
-        if triple.subject.as_ref() == subject {
-            outgoing
-                .entry(link(triple.predicate.as_str()))
-                .or_default()
-                .push(render_term(triple.object.as_ref()));
-        } else if triple.object.as_ref() == TermRef::from(entity.as_ref()) {
-            if let NamedOrBlankNode::NamedNode(source) = &triple.subject {
-                incoming
-                    .entry(link(triple.predicate.as_str()))
-                    .or_default()
-                    .push(link(source.as_str()));
-            }
-        }
-    }
-    let mut html = String::new();
-    let _ = write!(
-        html,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title>\
-         <link rel=\"alternate\" type=\"text/turtle\" href=\"?format=ttl\">\
-         <link rel=\"alternate\" type=\"application/ld+json\" href=\"?format=jsonld\">\
-         <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}}\
-         table{{border-collapse:collapse;width:100%}}td,th{{border-top:1px solid #ddd;padding:.4rem;vertical-align:top;text-align:left}}\
-         th{{width:14rem;font-weight:normal;color:#555}}ul{{margin:0;padding-left:1.2rem}}code{{font-size:.9em}}</style>\
-         </head><body><h1>{title}</h1><p><code>{iri}</code></p>\
-         <p>Also as <a href=\"?format=ttl\">Turtle</a>, <a href=\"?format=jsonld\">JSON-LD</a>, \
-         <a href=\"?format=nt\">N-Triples</a>, <a href=\"?format=rdfxml\">RDF/XML</a>.</p>",
-        title = escape(&title),
-        iri = escape(entity.as_str()),
-    );
-    for (heading, rows) in [("Properties", &outgoing), ("Referenced by", &incoming)] {
-        if rows.is_empty() {
-            continue;
-        }
-        let _ = write!(html, "<h2>{heading}</h2><table>");
-        for (predicate, values) in rows {
-            let _ = write!(html, "<tr><th>{predicate}</th><td>");
-            if values.len() == 1 {
-                html.push_str(&values[0]);
-            } else {
-                html.push_str("<ul>");
-                for value in values {
-                    let _ = write!(html, "<li>{value}</li>");
-                }
-                html.push_str("</ul>");
-            }
-            html.push_str("</td></tr>");
-        }
-        html.push_str("</table>");
-    }
-    html.push_str("</body></html>\n");
-    html
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -411,25 +267,6 @@ mod tests {
         LazyLock::force(&TRIPLE_COUNT);
         LazyLock::force(&CLASS_PARTITIONS);
         LazyLock::force(&GRAPH_PARTITIONS);
-    }
-
-    #[test]
-    fn html_escapes_everything_from_the_data() {
-        let entity = NamedNode::new("https://w3id.org/kgql/id/org/x").unwrap();
-        let triples = vec![Triple::new(
-            entity.clone(),
-            NamedNode::new(SKOS_PREF_LABEL).unwrap(),
-            Literal::new_language_tagged_literal("<script>alert(1)</script>", "en").unwrap(),
-        )];
-        let html = render_html(
-            &entity,
-            &triples,
-            &IriMapper {
-                base_iri: "https://w3id.org/kgql/id/",
-            },
-        );
-        assert!(!html.contains("<script>"));
-        assert!(html.contains("&lt;script&gt;"));
     }
 
     #[test]

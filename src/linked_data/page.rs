@@ -1,0 +1,524 @@
+//! The HTML page of an entity: its properties and what links to it, grouped by property, at most
+//! a page of links per property with a link to the rest.
+//!
+//! A hub may have tens of thousands of links. The page reads them in one ordered scan, keeps the
+//! first of each property and counts the others, then reads labels only for what it shows; it
+//! renders in time linear in what it shows (labels are looked up in a map, not searched for).
+//! Only `http:` and `https:` IRIs become links; everything from the data is escaped.
+
+use super::{IriMapper, RDFS_LABEL, SKOS_PREF_LABEL};
+use crate::sparql::{bind, bind_each, constant_query};
+use crate::store::{QueryLimits, QueryOutput, SharedStore, StoreError};
+use oxigraph::model::vocab::xsd;
+use oxigraph::model::{BlankNode, Literal, NamedNode, Term, TermRef};
+use spargebra::term::GroundTerm;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::LazyLock;
+
+/// Every link of an entity, both ways, in a stable order (graphs merged).
+static LINKS: LazyLock<spargebra::Query> = LazyLock::new(|| {
+    constant_query(
+        "SELECT DISTINCT ?in ?p ?v WHERE {
+           { ?entity ?p ?v BIND(false AS ?in) }
+           UNION
+           { ?v ?p ?entity FILTER(isIRI(?v)) BIND(true AS ?in) }
+         } ORDER BY ?in ?p ?v",
+    )
+});
+
+/// The statements about the blank nodes an entity points to (shown inline).
+static BLANKS: LazyLock<spargebra::Query> = LazyLock::new(|| {
+    constant_query(
+        "SELECT DISTINCT ?b ?bp ?bo WHERE { ?entity ?p ?b FILTER(isBlank(?b)) ?b ?bp ?bo }
+         ORDER BY ?b ?bp ?bo",
+    )
+});
+
+/// The labels of a set of nodes.
+static LABELS: LazyLock<spargebra::Query> = LazyLock::new(|| {
+    constant_query(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+         SELECT ?x ?lp ?label WHERE {
+           VALUES ?lp { skos:prefLabel rdfs:label }
+           ?x ?lp ?label FILTER(isLiteral(?label))
+         }",
+    )
+});
+
+/// How many statements about inline blank nodes a page shows at most.
+const MAX_BLANK_STATEMENTS: usize = 1000;
+
+/// Which links a page lists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageRequest {
+    /// The most links shown per property (and direction).
+    pub max_links: usize,
+    /// One property's links only, from an offset: the page that follows "and N more".
+    pub focus: Option<Focus>,
+}
+
+/// The links of one property in one direction, from an offset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Focus {
+    /// Links to the entity (`true`) or from it.
+    pub incoming: bool,
+    /// The property.
+    pub property: NamedNode,
+    /// How many links to skip.
+    pub offset: usize,
+}
+
+/// The links of one property in one direction.
+#[derive(Clone, Debug)]
+pub struct LinkGroup {
+    /// Links to the entity (`true`) or from it.
+    pub incoming: bool,
+    /// The property.
+    pub property: NamedNode,
+    /// The values (or linking nodes) shown.
+    pub values: Vec<Term>,
+    /// How many links the property has that way.
+    pub total: usize,
+    /// How many were skipped before the first shown.
+    pub offset: usize,
+}
+
+/// What an entity's page shows.
+#[derive(Clone, Debug)]
+pub struct EntityPage {
+    /// The entity.
+    pub entity: NamedNode,
+    /// Its links, outgoing first, by property.
+    pub groups: Vec<LinkGroup>,
+    /// The best label of each node shown, by IRI.
+    labels: HashMap<String, String>,
+    /// The statements of the blank nodes shown.
+    blanks: HashMap<BlankNode, Vec<(NamedNode, Term)>>,
+    /// Whether only one property's links are shown.
+    focused: bool,
+}
+
+/// Reads what the page of `entity` shows; `None` when the store knows nothing of it.
+pub async fn entity_page(
+    store: &SharedStore,
+    entity: NamedNode,
+    request: &PageRequest,
+    limits: QueryLimits,
+) -> Result<Option<EntityPage>, StoreError> {
+    let mut query = bind(LINKS.clone(), "entity", entity.clone());
+    if let Some(focus) = &request.focus {
+        query = bind(query, "in", Literal::from(focus.incoming));
+        query = bind(query, "p", focus.property.clone());
+    }
+    let groups = gather(store, query, request, limits).await?;
+    if groups.is_empty() && request.focus.is_none() {
+        return Ok(None);
+    }
+    let mut blanks: HashMap<BlankNode, Vec<(NamedNode, Term)>> = HashMap::new();
+    let shows_blanks = groups
+        .iter()
+        .any(|g| g.values.iter().any(|v| matches!(v, Term::BlankNode(_))));
+    if shows_blanks {
+        let rows = crate::sparql::select(
+            store,
+            bind(BLANKS.clone(), "entity", entity.clone()),
+            limits,
+        )
+        .await?;
+        for row in rows.into_iter().take(MAX_BLANK_STATEMENTS) {
+            if let (Some(Term::BlankNode(b)), Some(Term::NamedNode(p)), Some(o)) =
+                (row.get("b"), row.get("bp"), row.get("bo"))
+            {
+                blanks
+                    .entry(b.clone())
+                    .or_default()
+                    .push((p.clone(), o.clone()));
+            }
+        }
+    }
+    // The labels of every IRI shown: the entity, the properties, the values, inside blank nodes.
+    let mut shown: Vec<GroundTerm> = vec![entity.clone().into()];
+    let mut seen = std::collections::HashSet::new();
+    seen.insert(entity.as_str().to_owned());
+    let iris = groups
+        .iter()
+        .flat_map(|g| {
+            std::iter::once(TermRef::from(&g.property)).chain(g.values.iter().map(Term::as_ref))
+        })
+        .chain(
+            blanks
+                .values()
+                .flatten()
+                .flat_map(|(p, o)| [TermRef::from(p), o.as_ref()]),
+        );
+    for term in iris {
+        if let TermRef::NamedNode(iri) = term {
+            if seen.insert(iri.as_str().to_owned()) {
+                shown.push(iri.into_owned().into());
+            }
+        }
+    }
+    let rows = crate::sparql::select(store, bind_each(LABELS.clone(), "x", shown), limits).await?;
+    let mut best: HashMap<String, (u8, String)> = HashMap::new();
+    for row in rows {
+        let (Some(Term::NamedNode(x)), Some(Term::NamedNode(lp)), Some(Term::Literal(label))) =
+            (row.get("x"), row.get("lp"), row.get("label"))
+        else {
+            continue;
+        };
+        let rank = label_rank(lp.as_str(), label);
+        let entry = best
+            .entry(x.as_str().to_owned())
+            .or_insert((0, String::new()));
+        // Equal ranks keep the least label, so that the page does not depend on row order.
+        if rank > entry.0 || (rank == entry.0 && label.value() < entry.1.as_str()) {
+            *entry = (rank, label.value().to_owned());
+        }
+    }
+    Ok(Some(EntityPage {
+        entity,
+        groups,
+        labels: best
+            .into_iter()
+            .map(|(iri, (_, label))| (iri, label))
+            .collect(),
+        blanks,
+        focused: request.focus.is_some(),
+    }))
+}
+
+/// How good a label is: an English `skos:prefLabel`, an English `rdfs:label`, any
+/// `skos:prefLabel`, any `rdfs:label`.
+fn label_rank(property: &str, label: &Literal) -> u8 {
+    let english = label
+        .language()
+        .is_some_and(|l| l.eq_ignore_ascii_case("en") || l.to_ascii_lowercase().starts_with("en-"));
+    match (property, english) {
+        (SKOS_PREF_LABEL, true) => 4,
+        (RDFS_LABEL, true) => 3,
+        (SKOS_PREF_LABEL, false) => 2,
+        _ => 1,
+    }
+}
+
+/// Reads the links in order, keeping at most a page of each property and counting the rest.
+async fn gather(
+    store: &SharedStore,
+    query: spargebra::Query,
+    request: &PageRequest,
+    limits: QueryLimits,
+) -> Result<Vec<LinkGroup>, StoreError> {
+    let QueryOutput::Solutions { rows, .. } = store.query(query, limits).await? else {
+        return Err(StoreError::Evaluation("expected solutions".to_owned()));
+    };
+    let max = request.max_links;
+    let skip = request.focus.as_ref().map_or(0, |f| f.offset);
+    let focus = request.focus.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut groups: Vec<LinkGroup> = Vec::new();
+        for row in rows {
+            let row = row?;
+            let (Some(Term::Literal(incoming)), Some(Term::NamedNode(property)), Some(value)) =
+                (row.get("in"), row.get("p"), row.get("v"))
+            else {
+                continue;
+            };
+            let incoming = incoming.value() == "true";
+            let group = match groups.last_mut() {
+                Some(g) if g.incoming == incoming && &g.property == property => g,
+                _ => {
+                    groups.push(LinkGroup {
+                        incoming,
+                        property: property.clone(),
+                        values: Vec::new(),
+                        total: 0,
+                        offset: skip,
+                    });
+                    groups.last_mut().expect("just pushed")
+                }
+            };
+            if group.total >= skip && group.values.len() < max {
+                group.values.push(value.clone());
+            }
+            group.total += 1;
+        }
+        if let (Some(focus), true) = (focus, groups.is_empty()) {
+            groups.push(LinkGroup {
+                incoming: focus.incoming,
+                property: focus.property,
+                values: Vec::new(),
+                total: 0,
+                offset: focus.offset,
+            });
+        }
+        Ok(groups)
+    })
+    .await
+    .map_err(|e| StoreError::Storage(format!("page task failed: {e}")))?
+}
+
+/// Escapes text for HTML content and attribute values.
+pub(super) fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// Percent-encodes a query parameter's value.
+fn query_value(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// The URL of the page that lists `group`'s links from `offset`.
+fn focus_href(group: &LinkGroup, offset: usize) -> String {
+    format!(
+        "?links={}&amp;property={}&amp;offset={offset}",
+        if group.incoming { "in" } else { "out" },
+        escape(&query_value(group.property.as_str()))
+    )
+}
+
+impl EntityPage {
+    fn label(&self, iri: &str) -> Option<&str> {
+        self.labels.get(iri).map(String::as_str)
+    }
+
+    /// A link to an IRI: to its local page when it is in the entity namespace, to the IRI itself
+    /// when it is `http(s)`, and plain text otherwise (`javascript:`, `data:`, URNs…).
+    fn link(&self, iri: &str, mapper: &IriMapper<'_>) -> String {
+        let text = self
+            .label(iri)
+            .map_or_else(|| mapper.compact(iri), str::to_owned);
+        let href = mapper.local_path(iri).or_else(|| {
+            let lower = iri.get(..8).unwrap_or(iri).to_ascii_lowercase();
+            (lower.starts_with("http://") || lower.starts_with("https://")).then(|| iri.to_owned())
+        });
+        match href {
+            Some(href) => format!("<a href=\"{}\">{}</a>", escape(&href), escape(&text)),
+            None => format!("<span title=\"{}\">{}</span>", escape(iri), escape(&text)),
+        }
+    }
+
+    fn term(&self, term: &Term, mapper: &IriMapper<'_>, html: &mut String) {
+        match term {
+            Term::NamedNode(node) => html.push_str(&self.link(node.as_str(), mapper)),
+            Term::BlankNode(node) => {
+                // Blank nodes are shown inline with their own properties.
+                html.push_str("<ul>");
+                for (p, o) in self.blanks.get(node).into_iter().flatten() {
+                    let _ = write!(html, "<li>{} ", self.link(p.as_str(), mapper));
+                    match o {
+                        Term::NamedNode(n) => html.push_str(&self.link(n.as_str(), mapper)),
+                        Term::Literal(l) => html.push_str(&escape(l.value())),
+                        other => html.push_str(&escape(&other.to_string())),
+                    }
+                    html.push_str("</li>");
+                }
+                html.push_str("</ul>");
+            }
+            Term::Literal(literal) => {
+                html.push_str(&escape(literal.value()));
+                if let Some(language) = literal.language() {
+                    let _ = write!(html, " <small>@{}</small>", escape(language));
+                } else if literal.datatype() != xsd::STRING {
+                    let _ = write!(
+                        html,
+                        " <small>{}</small>",
+                        escape(&mapper.compact(literal.datatype().as_str()))
+                    );
+                }
+            }
+            #[allow(unreachable_patterns)]
+            other => html.push_str(&escape(&other.to_string())),
+        }
+    }
+
+    /// Renders the page as a self-contained HTML document.
+    pub fn render(&self, mapper: &IriMapper<'_>) -> String {
+        let title = self
+            .label(self.entity.as_str())
+            .map_or_else(|| mapper.compact(self.entity.as_str()), str::to_owned);
+        let mut html = String::new();
+        let _ = write!(
+            html,
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{title}</title>\
+             <link rel=\"alternate\" type=\"text/turtle\" href=\"?format=ttl\">\
+             <link rel=\"alternate\" type=\"application/ld+json\" href=\"?format=jsonld\">\
+             <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}}\
+             table{{border-collapse:collapse;width:100%}}td,th{{border-top:1px solid #ddd;padding:.4rem;vertical-align:top;text-align:left}}\
+             th{{width:14rem;font-weight:normal;color:#555}}ul{{margin:0;padding-left:1.2rem}}code{{font-size:.9em}}</style>\
+             </head><body><h1>{title}</h1><p><code>{iri}</code></p>\
+             <p>Also as <a href=\"?format=ttl\">Turtle</a>, <a href=\"?format=jsonld\">JSON-LD</a>, \
+             <a href=\"?format=nt\">N-Triples</a>, <a href=\"?format=rdfxml\">RDF/XML</a>.</p>",
+            title = escape(&title),
+            iri = escape(self.entity.as_str()),
+        );
+        if self.focused {
+            html.push_str("<p><a href=\"?\">All of this entity's properties</a></p>");
+        }
+        for (incoming, heading) in [(false, "Properties"), (true, "Referenced by")] {
+            let groups: Vec<&LinkGroup> = self
+                .groups
+                .iter()
+                .filter(|g| g.incoming == incoming)
+                .collect();
+            if groups.is_empty() {
+                continue;
+            }
+            let _ = write!(html, "<h2>{heading}</h2><table>");
+            for group in groups {
+                let _ = write!(
+                    html,
+                    "<tr><th>{}</th><td>",
+                    self.link(group.property.as_str(), mapper)
+                );
+                let shown = group.values.len();
+                if self.focused {
+                    let _ = write!(
+                        html,
+                        "<p>{}–{} of {}</p>",
+                        (group.offset + 1).min(group.total),
+                        group.offset + shown,
+                        group.total
+                    );
+                }
+                if shown == 1 && group.total == 1 {
+                    self.term(&group.values[0], mapper, &mut html);
+                } else {
+                    html.push_str("<ul>");
+                    for value in &group.values {
+                        html.push_str("<li>");
+                        self.term(value, mapper, &mut html);
+                        html.push_str("</li>");
+                    }
+                    html.push_str("</ul>");
+                }
+                let next = group.offset + shown;
+                if next < group.total {
+                    let _ = write!(
+                        html,
+                        "<p>… and {} more: <a href=\"{}\">next {}</a></p>",
+                        group.total - next,
+                        focus_href(group, next),
+                        shown.min(group.total - next)
+                    );
+                }
+                if self.focused && group.offset > 0 {
+                    let previous = group.offset.saturating_sub(shown.max(1));
+                    let _ = write!(
+                        html,
+                        "<p><a href=\"{}\">previous</a></p>",
+                        focus_href(group, previous)
+                    );
+                }
+                html.push_str("</td></tr>");
+            }
+            html.push_str("</table>");
+        }
+        html.push_str("</body></html>\n");
+        html
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(values: Vec<Term>, labels: &[(&str, &str)]) -> EntityPage {
+        EntityPage {
+            entity: NamedNode::new("https://w3id.org/kgql/id/org/x").unwrap(),
+            groups: vec![LinkGroup {
+                incoming: false,
+                property: NamedNode::new("http://schema.org/url").unwrap(),
+                total: values.len(),
+                values,
+                offset: 0,
+            }],
+            labels: labels
+                .iter()
+                .map(|(iri, label)| ((*iri).to_owned(), (*label).to_owned()))
+                .collect(),
+            blanks: HashMap::new(),
+            focused: false,
+        }
+    }
+
+    const MAPPER: IriMapper<'static> = IriMapper {
+        base_iri: "https://w3id.org/kgql/id/",
+    };
+
+    #[test]
+    fn html_escapes_everything_from_the_data() {
+        let html = page(
+            vec![
+                Literal::new_language_tagged_literal("<script>alert(1)</script>", "en")
+                    .unwrap()
+                    .into(),
+            ],
+            &[(
+                "https://w3id.org/kgql/id/org/x",
+                "<img src=x onerror=alert(1)>",
+            )],
+        )
+        .render(&MAPPER);
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn only_web_iris_become_links() {
+        let values = [
+            "javascript:alert(1)",
+            "data:text/html,%3Cb%3Ex",
+            "JaVaScRiPt:x",
+            "urn:isbn:1",
+            "https://ok.example/",
+            "HTTP://ok.example/",
+        ]
+        .iter()
+        .map(|iri| NamedNode::new(*iri).unwrap().into())
+        .collect();
+        let html = page(values, &[]).render(&MAPPER);
+        assert!(
+            !html.to_ascii_lowercase().contains("href=\"javascript"),
+            "{html}"
+        );
+        assert!(!html.contains("href=\"data:"), "{html}");
+        assert!(!html.contains("href=\"urn:"), "{html}");
+        assert!(html.contains("href=\"https://ok.example/\""), "{html}");
+        assert!(html.contains("href=\"HTTP://ok.example/\""), "{html}");
+    }
+
+    #[test]
+    fn a_long_group_links_to_the_rest() {
+        let values: Vec<Term> = (0..3)
+            .map(|i| {
+                NamedNode::new(format!("https://w3id.org/kgql/id/org/{i}"))
+                    .unwrap()
+                    .into()
+            })
+            .collect();
+        let mut page = page(values, &[]);
+        page.groups[0].total = 28_000;
+        let html = page.render(&MAPPER);
+        assert!(html.contains("and 27997 more"), "{html}");
+        assert!(
+            html.contains("?links=out&amp;property=http%3A%2F%2Fschema.org%2Furl&amp;offset=3"),
+            "{html}"
+        );
+    }
+}
