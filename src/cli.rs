@@ -128,9 +128,14 @@ struct ServeArgs {
     /// Address and port to listen on [default: 127.0.0.1:7878].
     #[arg(long, env = "KGQL_BIND")]
     bind: Option<String>,
-    /// Bearer token that authorises writes; without one the server is read-only.
+    /// Bearer token that authorises writes; without one the server is read-only. On a shared
+    /// machine prefer KGQL_WRITE_TOKEN or --write-token-file: the command line is visible to
+    /// every user (ps).
     #[arg(long, env = "KGQL_WRITE_TOKEN", hide_env_values = true)]
     write_token: Option<String>,
+    /// File holding the write token (its first line).
+    #[arg(long, env = "KGQL_WRITE_TOKEN_FILE", conflicts_with = "write_token")]
+    write_token_file: Option<PathBuf>,
     /// Origin allowed by CORS (repeatable; `*` for any).
     #[arg(long = "cors-origin", env = "KGQL_CORS_ORIGINS", value_delimiter = ',')]
     cors_origins: Vec<String>,
@@ -157,7 +162,7 @@ struct ServeArgs {
     /// Largest page (`first`/`last`) of a GraphQL list [default: 256].
     #[arg(long, env = "KGQL_GRAPHQL_MAX_PAGE")]
     graphql_max_page: Option<u64>,
-    /// Deepest GraphQL selection accepted [default: 12].
+    /// Deepest GraphQL selection accepted [default: 20].
     #[arg(long, env = "KGQL_GRAPHQL_MAX_DEPTH")]
     graphql_max_depth: Option<usize>,
     /// Largest GraphQL query complexity accepted [default: 2000].
@@ -313,6 +318,16 @@ impl Cli {
         if let Command::Serve(serve) = &self.command {
             layer.bind.clone_from(&serve.bind);
             layer.write_token = serve.write_token.clone().map(Secret::new);
+            if let Some(path) = &serve.write_token_file {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    fail(format!(
+                        "cannot read the write token file {}: {e}",
+                        path.display()
+                    ))
+                })?;
+                let token = text.lines().next().unwrap_or("").trim().to_owned();
+                layer.write_token = Some(Secret::new(token));
+            }
             if !serve.cors_origins.is_empty() {
                 layer.cors_origins = Some(serve.cors_origins.clone());
             }
@@ -453,6 +468,12 @@ async fn rebuild_search_index(store: &SharedStore) -> Result<Option<u64>, CliErr
 }
 
 async fn serve(settings: Settings, store: SharedStore, no_seed: bool) -> Result<(), CliError> {
+    if std::env::args().any(|a| a == "--write-token" || a.starts_with("--write-token=")) {
+        tracing::warn!(
+            "the write token was given on the command line, where every user of this machine \
+             can read it: use KGQL_WRITE_TOKEN or --write-token-file"
+        );
+    }
     if !no_seed
         && ontology::load_if_empty(&store, &settings.base_iri)
             .await

@@ -17,13 +17,53 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// A stream of body chunks.
-pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, io::Error>> + Send>>;
+/// A stream of body chunks, written by a blocking writer.
+pub struct ByteStream {
+    chunks: Pin<Box<dyn Stream<Item = Result<Bytes, io::Error>> + Send>>,
+    writer: Arc<WriterEnd>,
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Bytes, io::Error>;
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.chunks.as_mut().poll_next(cx)
+    }
+}
+
+/// What the writer's end of a stream holds: a guard (a permit) released when the writer is
+/// done, whether or not the reader ever takes what it wrote.
+#[derive(Default)]
+struct WriterEnd {
+    done: AtomicBool,
+    guard: std::sync::Mutex<Option<Box<dyn Send>>>,
+}
+
+impl WriterEnd {
+    fn finish(&self) {
+        self.done.store(true, Ordering::SeqCst);
+        if let Ok(mut guard) = self.guard.lock() {
+            guard.take();
+        }
+    }
+
+    fn hold(&self, held: Box<dyn Send>) {
+        if let Ok(mut guard) = self.guard.lock() {
+            if !self.done.load(Ordering::SeqCst) {
+                *guard = Some(held);
+            }
+        }
+    }
+}
 
 /// Bytes buffered before a chunk is sent.
 const CHUNK_SIZE: usize = 64 * 1024;
-/// Chunks in flight between the writer and the client.
-const CHANNEL_CAPACITY: usize = 8;
+/// Chunks in flight between the writer and the client (what a client that stops reading keeps
+/// in memory, beside the sockets' buffers).
+const CHANNEL_CAPACITY: usize = 4;
 
 /// A [`Write`] that sends its output as chunks over a channel.
 pub struct ChunkWriter {
@@ -97,6 +137,8 @@ pub fn from_blocking_writer(
     let failed = Arc::new(AtomicBool::new(false));
     let writer_failed = failed.clone();
     let runtime = tokio::runtime::Handle::current();
+    let end = Arc::new(WriterEnd::default());
+    let writer_end = end.clone();
     tokio::task::spawn_blocking(move || {
         let mut writer = ChunkWriter {
             buffer: Vec::with_capacity(CHUNK_SIZE),
@@ -117,18 +159,22 @@ pub fn from_blocking_writer(
                 writer_failed.store(true, Ordering::SeqCst);
             }
         }
+        writer_end.finish();
     });
-    Box::pin(futures_util::stream::poll_fn(move |cx| {
-        match receiver.poll_recv(cx) {
-            std::task::Poll::Ready(None) if failed.swap(false, Ordering::SeqCst) => {
-                std::task::Poll::Ready(Some(Err(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    "the answer was cut off",
-                ))))
+    ByteStream {
+        chunks: Box::pin(futures_util::stream::poll_fn(move |cx| {
+            match receiver.poll_recv(cx) {
+                std::task::Poll::Ready(None) if failed.swap(false, Ordering::SeqCst) => {
+                    std::task::Poll::Ready(Some(Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "the answer was cut off",
+                    ))))
+                }
+                other => other,
             }
-            other => other,
-        }
-    }))
+        })),
+        writer: end,
+    }
 }
 
 /// A response body, as [`first_chunk`] found it.
@@ -142,16 +188,13 @@ pub enum Body {
 }
 
 impl Body {
-    /// Keeps `guard` (a permit) alive as long as the body is being sent.
+    /// Keeps `guard` (a permit) alive while the body's writer writes: until it has written
+    /// everything, the reader went away, or the reader took nothing for the write timeout.
     pub fn holding<G: Send + 'static>(self, guard: G) -> Self {
-        use futures_util::StreamExt;
-        match self {
-            Self::Whole(bytes) => Self::Whole(bytes),
-            Self::Streaming(stream) => Self::Streaming(Box::pin(stream.map(move |item| {
-                let _ = &guard;
-                item
-            }))),
+        if let Self::Streaming(stream) = &self {
+            stream.writer.hold(Box::new(guard));
         }
+        self
     }
 }
 
@@ -173,13 +216,19 @@ pub async fn first_chunk(mut stream: ByteStream) -> Result<Body, io::Error> {
             Some(Err(error)) => return Err(error),
             Some(Ok(next)) => {
                 let head = futures_util::stream::iter([Ok(chunk), Ok(next)]);
-                return Ok(Body::Streaming(Box::pin(head.chain(stream))));
+                let writer = stream.writer.clone();
+                return Ok(Body::Streaming(ByteStream {
+                    chunks: Box::pin(head.chain(stream)),
+                    writer,
+                }));
             }
         }
     }
-    Ok(Body::Streaming(Box::pin(
-        futures_util::stream::once(async move { Ok(chunk) }).chain(stream),
-    )))
+    let writer = stream.writer.clone();
+    Ok(Body::Streaming(ByteStream {
+        chunks: Box::pin(futures_util::stream::once(async move { Ok(chunk) }).chain(stream)),
+        writer,
+    }))
 }
 
 /// Collects a whole stream (for small bodies and tests).

@@ -99,7 +99,10 @@ fn parse_json_parameter(
 }
 
 async fn get(state: State, request: HttpRequest) -> HttpResponse {
-    let pairs = parse_params(request.query_string().as_bytes());
+    let pairs = match parse_params(request.query_string().as_bytes()) {
+        Ok(pairs) => pairs,
+        Err(error) => return bad_request(error.to_string()),
+    };
     let param = |name: &str| {
         pairs
             .iter()
@@ -340,7 +343,12 @@ async fn sdl(state: State) -> HttpResponse {
 const GRAPHIQL_HTML: &str = include_str!("../../assets/graphiql/index.html");
 
 /// GraphiQL's files, bundled so that the page works without internet access.
-const ASSETS: [(&str, &str, &[u8]); 4] = [
+const ASSETS: [(&str, &str, &[u8]); 5] = [
+    (
+        "kgql-graphiql.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/graphiql/kgql-graphiql.js"),
+    ),
     (
         "graphiql.min.js",
         "text/javascript; charset=utf-8",

@@ -112,7 +112,7 @@ async fn entity(
     state: State,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let params = parse_params(request.query_string().as_bytes());
+    let params = parse_params(request.query_string().as_bytes())?;
     let representation = negotiate_representation(&request, single(&params, "format")?)?;
     let mapper = IriMapper {
         base_iri: &state.settings.base_iri,
@@ -121,10 +121,12 @@ async fn entity(
     let iri = mapper
         .iri(&path)
         .ok_or_else(|| ApiError::NotFound(format!("'{path}' is not a valid entity path")))?;
+    // The paging parameters are checked whatever the representation.
+    let page = page_request(&params, state.settings.html_max_links)?;
     let _evaluating = state.evaluate(Weight::Cheap).await?;
     match representation {
         Representation::Html => {
-            let request = page_request(&params, state.settings.html_max_links)?;
+            let request = page;
             state.metrics.count_queries("linked-data", 3);
             let page = linked_data::page::entity_page(
                 &state.store,
@@ -203,7 +205,7 @@ fn page_request(params: &[(String, String)], max_links: usize) -> Result<PageReq
 }
 
 async fn export(request: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {
-    let params = parse_params(request.query_string().as_bytes());
+    let params = parse_params(request.query_string().as_bytes())?;
     let graph = single(&params, "graph")?
         .map(|iri| sparql::parse_iri("graph", iri))
         .transpose()?;
@@ -221,7 +223,6 @@ async fn export(request: HttpRequest, state: State) -> Result<HttpResponse, ApiE
             )));
         }
     }
-    let streaming = state.stream(&request)?;
     let body = {
         let _evaluating = state.evaluate(Weight::Expensive).await?;
         let body = crate::export::export(
@@ -231,10 +232,10 @@ async fn export(request: HttpRequest, state: State) -> Result<HttpResponse, ApiE
             state.settings.stream_write_timeout,
         )
         .await?;
-        stream::first_chunk(body)
+        let body = stream::first_chunk(body)
             .await
-            .map_err(ApiError::from_stream_error)?
-            .holding(streaming)
+            .map_err(ApiError::from_stream_error)?;
+        state.hold_stream(&request, body)?
     };
     Ok(HttpResponse::Ok()
         .content_type(rdf_content_type(format))
@@ -246,16 +247,32 @@ async fn export(request: HttpRequest, state: State) -> Result<HttpResponse, ApiE
 }
 
 async fn void(request: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {
-    let params = parse_params(request.query_string().as_bytes());
+    let params = parse_params(request.query_string().as_bytes())?;
     let url = public_url(&request, &state);
-    let _evaluating = state.evaluate(Weight::Expensive).await?;
-    state.metrics.count_queries("linked-data", 3);
-    let triples = linked_data::void_description(
-        &state.store,
-        &url,
-        &state.settings.base_iri,
-        state.query_limits(),
-    )
-    .await?;
-    graph_response(&request, triples, single(&params, "format")?)
+    let format = single(&params, "format")?;
+    // The description counts the whole store: it is made at most once a minute.
+    let kept = state.scans.void.lock().ok().and_then(|kept| {
+        kept.as_ref()
+            .filter(|(made, for_url, _)| made.elapsed() < super::SCAN_TTL && *for_url == url)
+            .map(|(_, _, triples)| triples.clone())
+    });
+    let triples = match kept {
+        Some(triples) => triples,
+        None => {
+            let _evaluating = state.evaluate(Weight::Expensive).await?;
+            state.metrics.count_queries("linked-data", 3);
+            let triples = linked_data::void_description(
+                &state.store,
+                &url,
+                &state.settings.base_iri,
+                state.query_limits(),
+            )
+            .await?;
+            if let Ok(mut kept) = state.scans.void.lock() {
+                *kept = Some((std::time::Instant::now(), url, triples.clone()));
+            }
+            triples
+        }
+    };
+    graph_response(&request, triples, format)
 }

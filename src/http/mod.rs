@@ -39,6 +39,20 @@ pub struct AppState {
     pub admission: crate::admission::Admission,
     /// Which proxies' forwarding headers are believed.
     pub trust: crate::origin::Trust,
+    /// Answers that scan the whole store (VoID, the store's size), kept for a while.
+    pub scans: Scans,
+}
+
+/// How long an answer that scans the whole store is kept.
+pub const SCAN_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Answers that scan the whole store, each with when it was made.
+#[derive(Default)]
+pub struct Scans {
+    /// The VoID description, for the public URL it names.
+    pub void: std::sync::Mutex<Option<(Instant, String, Vec<oxigraph::model::Triple>)>>,
+    /// The store's size.
+    pub size: std::sync::Mutex<Option<(Instant, crate::store::StoreSize)>>,
 }
 
 impl AppState {
@@ -60,16 +74,23 @@ impl AppState {
         })
     }
 
-    /// A permit to stream an answer to the request's client, or the 503 that says no more may.
-    pub fn stream(
+    /// A body that streams holds a stream permit of the request's client while it is sent; a
+    /// body that came whole needs none. No permit free is a 503 (and the stream is dropped,
+    /// which stops its writer).
+    pub fn hold_stream(
         &self,
         request: &HttpRequest,
-    ) -> Result<crate::admission::StreamPermit, ApiError> {
+        body: crate::stream::Body,
+    ) -> Result<crate::stream::Body, ApiError> {
+        if let crate::stream::Body::Whole(_) = body {
+            return Ok(body);
+        }
         let client = client_ip(request, self).unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into());
-        self.admission.stream(client).map_err(|busy| {
+        let permit = self.admission.stream(client).map_err(|busy| {
             self.metrics.count_refused("streams");
             ApiError::Busy(busy)
-        })
+        })?;
+        Ok(body.holding(permit))
     }
 }
 
@@ -85,6 +106,10 @@ impl Server {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let max_body = settings.max_body_bytes;
+        let user_timeout_ms = u32::try_from(
+            (settings.stream_write_timeout + std::time::Duration::from_secs(30)).as_millis(),
+        )
+        .unwrap_or(u32::MAX);
         // A GraphQL body holds a document and its variables: four times the document's limit.
         let max_graphql_body = settings.graphql_max_document_bytes.saturating_mul(4);
         let cors_origins = settings.cors_origins.clone();
@@ -101,6 +126,7 @@ impl Server {
             metrics: Metrics::new(),
             graphql,
             trust,
+            scans: Scans::default(),
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -120,9 +146,12 @@ impl Server {
         })
         // Answers are written as they are produced; without TCP_NODELAY a small answer waits for
         // the client's delayed acknowledgement (~40 ms) between its head and its body.
-        .on_connect(|connection, _| {
+        .on_connect(move |connection, _| {
             if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
                 let _ = tcp.set_nodelay(true);
+                // A client that acknowledges nothing for this long (it stopped reading an answer
+                // it asked for) is disconnected by the kernel, freeing the connection's buffers.
+                let _ = rustix::net::sockopt::set_tcp_user_timeout(tcp, user_timeout_ms);
             }
         })
         .listen(listener)?
@@ -203,9 +232,51 @@ async fn observe(
     Ok(response)
 }
 
-/// The parameters of a URL query string or a form body, in order, repeated names kept.
-pub(crate) fn parse_params(encoded: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(encoded).into_owned().collect()
+/// The parameters of a URL query string or a form body, in order, repeated names kept; a name
+/// or value that is not UTF-8 once decoded is an error (never silently replaced).
+pub(crate) fn parse_params(encoded: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
+    let decode = |part: &[u8]| -> Result<String, ApiError> {
+        let mut bytes = Vec::with_capacity(part.len());
+        let mut i = 0;
+        while i < part.len() {
+            match part[i] {
+                b'+' => bytes.push(b' '),
+                b'%' if i + 2 < part.len() => {
+                    let hex = std::str::from_utf8(&part[i + 1..i + 3]).ok();
+                    match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                        Some(byte) => {
+                            bytes.push(byte);
+                            i += 2;
+                        }
+                        None => bytes.push(b'%'),
+                    }
+                }
+                byte => bytes.push(byte),
+            }
+            i += 1;
+        }
+        String::from_utf8(bytes).map_err(|e| {
+            ApiError::BadRequest(format!(
+                "a parameter is not UTF-8 once percent-decoded (byte {} of '{}')",
+                e.utf8_error().valid_up_to(),
+                String::from_utf8_lossy(part)
+                    .chars()
+                    .take(60)
+                    .collect::<String>()
+            ))
+        })
+    };
+    encoded
+        .split(|b| *b == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = match pair.iter().position(|b| *b == b'=') {
+                Some(at) => (&pair[..at], &pair[at + 1..]),
+                None => (pair, &pair[pair.len()..]),
+            };
+            Ok((decode(name)?, decode(value)?))
+        })
+        .collect()
 }
 
 /// The values of parameter `name`.

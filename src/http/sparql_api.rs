@@ -30,7 +30,7 @@ enum Operation {
 }
 
 async fn get(request: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {
-    let params = parse_params(request.query_string().as_bytes());
+    let params = parse_params(request.query_string().as_bytes())?;
     if !all(&params, "update").is_empty() {
         return Err(ApiError::MethodNotAllowed(
             "updates must be sent with POST, not GET".to_owned(),
@@ -48,7 +48,7 @@ async fn post(
     state: State,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let mut params = parse_params(request.query_string().as_bytes());
+    let mut params = parse_params(request.query_string().as_bytes())?;
     let essence = content_type(&request)?;
     // An update's body is read only once the update is authorised.
     if essence.as_deref() == Some("application/sparql-update") {
@@ -58,7 +58,7 @@ async fn post(
     let operation = match essence.as_deref() {
         Some("application/x-www-form-urlencoded") => {
             let form = utf8(&body, "form body")?;
-            params.extend(parse_params(form.as_bytes()));
+            params.extend(parse_params(form.as_bytes())?);
             match (single(&params, "query")?, single(&params, "update")?) {
                 (Some(_), Some(_)) => {
                     return Err(ApiError::BadRequest(
@@ -136,15 +136,14 @@ async fn dispatch(
                     .map_err(ApiError::from_stream_error)?;
                 stream::Body::Whole(body.into())
             } else {
-                let streaming = state.stream(request)?;
                 let body =
                     stream::from_blocking_writer(state.settings.stream_write_timeout, move |w| {
                         sparql::write_output(output, format, w)
                     });
-                stream::first_chunk(body)
+                let body = stream::first_chunk(body)
                     .await
-                    .map_err(ApiError::from_stream_error)?
-                    .holding(streaming)
+                    .map_err(ApiError::from_stream_error)?;
+                state.hold_stream(request, body)?
             };
             Ok(HttpResponse::Ok()
                 .content_type(format.content_type())

@@ -28,7 +28,7 @@ async fn indirect(
     state: State,
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let params = parse_params(request.query_string().as_bytes());
+    let params = parse_params(request.query_string().as_bytes())?;
     let default = params.iter().any(|(name, _)| name == "default");
     let target = match (default, single(&params, "graph")?) {
         (true, Some(_)) => {
@@ -178,7 +178,6 @@ async fn read(
     if request.method() == Method::HEAD {
         return Ok(HttpResponse::Ok().content_type(content_type).finish());
     }
-    let streaming = state.stream(request)?;
     let body = {
         let _evaluating = state.evaluate(Weight::Expensive).await?;
         let body = crate::export::export(
@@ -188,10 +187,10 @@ async fn read(
             state.settings.stream_write_timeout,
         )
         .await?;
-        stream::first_chunk(body)
+        let body = stream::first_chunk(body)
             .await
-            .map_err(ApiError::from_stream_error)?
-            .holding(streaming)
+            .map_err(ApiError::from_stream_error)?;
+        state.hold_stream(request, body)?
     };
     Ok(HttpResponse::Ok()
         .content_type(content_type)

@@ -6,6 +6,7 @@ mod competency;
 mod conformance;
 mod graphql;
 mod helpers;
+mod hostile;
 mod linked_data;
 mod ontology;
 mod remote;
