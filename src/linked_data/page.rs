@@ -16,14 +16,16 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::LazyLock;
 
-/// Every link of an entity, both ways, in a stable order (graphs merged).
+/// Every link of an entity, both ways, in a stable order (graphs merged). Blank nodes that link to
+/// the entity are skipped as the rows are read (a `FILTER(isIRI(?v))` here trips Virtuoso's
+/// compiler).
 static LINKS: LazyLock<spargebra::Query> = LazyLock::new(|| {
     constant_query(
-        "SELECT DISTINCT ?in ?p ?v WHERE {
-           { ?entity ?p ?v BIND(false AS ?in) }
+        "SELECT DISTINCT ?way ?p ?v WHERE {
+           { ?entity ?p ?v BIND(\"out\" AS ?way) }
            UNION
-           { ?v ?p ?entity FILTER(isIRI(?v)) BIND(true AS ?in) }
-         } ORDER BY ?in ?p ?v",
+           { ?v ?p ?entity BIND(\"in\" AS ?way) }
+         } ORDER BY ?way ?p ?v",
     )
 });
 
@@ -109,7 +111,8 @@ pub async fn entity_page(
 ) -> Result<Option<EntityPage>, StoreError> {
     let mut query = bind(LINKS.clone(), "entity", entity.clone());
     if let Some(focus) = &request.focus {
-        query = bind(query, "in", Literal::from(focus.incoming));
+        let way = if focus.incoming { "in" } else { "out" };
+        query = bind(query, "way", Literal::new_simple_literal(way));
         query = bind(query, "p", focus.property.clone());
     }
     let groups = gather(store, query, request, limits).await?;
@@ -220,12 +223,15 @@ async fn gather(
         let mut groups: Vec<LinkGroup> = Vec::new();
         for row in rows {
             let row = row?;
-            let (Some(Term::Literal(incoming)), Some(Term::NamedNode(property)), Some(value)) =
-                (row.get("in"), row.get("p"), row.get("v"))
+            let (Some(Term::Literal(way)), Some(Term::NamedNode(property)), Some(value)) =
+                (row.get("way"), row.get("p"), row.get("v"))
             else {
                 continue;
             };
-            let incoming = incoming.value() == "true";
+            let incoming = way.value() == "in";
+            if incoming && value.is_blank_node() {
+                continue;
+            }
             let group = match groups.last_mut() {
                 Some(g) if g.incoming == incoming && &g.property == property => g,
                 _ => {

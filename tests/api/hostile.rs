@@ -79,7 +79,13 @@ fn deeply_nested_sparql_is_refused_before_it_is_parsed() {
         "SELECT * WHERE {{ {} }} LIMIT 1",
         vec!["{ ?s a ?o }"; 100].join(" UNION ")
     );
-    assert_eq!(sparql_post(&app, &long_union).0, 200);
+    let (status, message) = sparql_post(&app, &long_union);
+    // A remote engine may have limits of its own, and says so with a 400.
+    if crate::helpers::backend() == crate::helpers::Backend::Embedded {
+        assert_eq!(status, 200, "{message}");
+    } else {
+        assert!(status == 200 || status == 400, "{status} {message}");
+    }
     still_answers(&app);
 }
 

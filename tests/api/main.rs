@@ -4,6 +4,8 @@ mod bad_input;
 mod cli;
 mod competency;
 mod conformance;
+mod crash;
+mod fuzz;
 mod graphql;
 mod helpers;
 mod hostile;
