@@ -282,7 +282,7 @@ impl GraphqlApi {
             } else if error.message == "Query is too complex." {
                 error.message = format!(
                     "the query is more complex than this server's limit of {} \
-                     (--graphql-max-complexity; every selected field counts, lists multiply)",
+                     (--graphql-max-complexity; every selected field counts once)",
                     self.max_complexity
                 );
             }

@@ -12,4 +12,5 @@ mod hostile;
 mod linked_data;
 mod ontology;
 mod remote;
+mod soak;
 mod validate;
