@@ -114,6 +114,8 @@ pub struct Indexing {
     pub index: TextIndex,
     /// Held by every write and by each step of a rebuild.
     writes: Mutex<()>,
+    /// Writes under way: the index is marked stale for each, until it has caught up with it.
+    writing: std::sync::atomic::AtomicUsize,
     /// A rebuild is wanted (again).
     rebuild_wanted: AtomicBool,
     /// A rebuild thread runs.
@@ -130,6 +132,7 @@ impl Indexing {
         Self {
             index,
             writes: Mutex::new(()),
+            writing: std::sync::atomic::AtomicUsize::new(0),
             rebuild_wanted: AtomicBool::new(false),
             rebuilding: AtomicBool::new(false),
             written_during_rebuild: Mutex::new(None),
@@ -147,6 +150,11 @@ impl Indexing {
         (!self.union.load(Ordering::SeqCst)).then_some(GraphNameRef::DefaultGraph)
     }
 
+    /// Whether a write is under way (the index is stale only until it has caught up with it).
+    pub fn writing(&self) -> bool {
+        self.writing.load(Ordering::SeqCst) > 0
+    }
+
     /// The write lock.
     pub fn lock(&self) -> MutexGuard<'_, ()> {
         self.writes
@@ -157,6 +165,18 @@ impl Indexing {
     /// Runs `write` (a store commit) with the nodes it touches kept in step in the index. The
     /// caller holds the write lock.
     pub fn write<T>(
+        self: &Arc<Self>,
+        store: &oxigraph::store::Store,
+        touched: Touched,
+        write: impl FnOnce() -> Result<(T, HashSet<NamedNode>), StoreError>,
+    ) -> Result<T, StoreError> {
+        self.writing.fetch_add(1, Ordering::SeqCst);
+        let result = self.write_and_reindex(store, touched, write);
+        self.writing.fetch_sub(1, Ordering::SeqCst);
+        result
+    }
+
+    fn write_and_reindex<T>(
         self: &Arc<Self>,
         store: &oxigraph::store::Store,
         touched: Touched,
