@@ -21,6 +21,53 @@ fn rss() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
+/// Sends request `kind` (0 to 6) of the mix; returns its status (0 when it failed outright).
+fn send(client: &reqwest::blocking::Client, url: &str, kind: usize, n: usize, iri: &str) -> u16 {
+    let response = match kind {
+        0 => client.post(format!("{url}/graphql")).json(&serde_json::json!({
+            "query": "query($i: String!) { organization(iri: $i) { label subOrganizations(first: 5) { nodes { label } } } }",
+            "variables": { "i": iri },
+        })).send(),
+        1 => client.post(format!("{url}/graphql")).json(&serde_json::json!({
+            "query": "{ search(text: \"union\", first: 5) { entity { iri } } organizations(first: 10, orderBy: [{field: label}]) { totalCount nodes { label } } }",
+        })).send(),
+        2 => client
+            .post(format!("{url}/sparql"))
+            .header("content-type", "application/sparql-query")
+            .body(format!("SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} LIMIT 20"))
+            .send(),
+        3 => client
+            .get(iri.replace("https://w3id.org/kgql", url))
+            .header("accept", "text/html")
+            .send(),
+        4 => client
+            .get(iri.replace("https://w3id.org/kgql", url))
+            .header("accept", "text/turtle")
+            .send(),
+        5 => client
+            .post(format!("{url}/sparql"))
+            .bearer_auth(TOKEN)
+            .header("content-type", "application/sparql-update")
+            .body(format!(
+                "INSERT DATA {{ GRAPH <urn:soak:g> {{ <urn:soak:o{n}> a <http://www.w3.org/ns/org#Organization> ; \
+                 <http://www.w3.org/2004/02/skos/core#prefLabel> \"Soak {n}\"@en }} }}"
+            ))
+            .send(),
+        _ => client
+            .put(format!("{url}/store?graph=urn:soak:put{}", n % 10))
+            .bearer_auth(TOKEN)
+            .header("content-type", "application/n-triples")
+            .body(format!("<urn:soak:s{n}> <urn:soak:p> \"{n}\" .\n"))
+            .send(),
+    };
+    response
+        .and_then(|r| {
+            let status = r.status().as_u16();
+            r.bytes().map(|_| status)
+        })
+        .unwrap_or(0)
+}
+
 #[test]
 fn a_mixed_load_gets_no_errors_and_memory_stays_bounded() {
     let app = spawn_app();
@@ -74,49 +121,7 @@ fn a_mixed_load_gets_no_errors_and_memory_stays_bounded() {
                     let iri = &organisations[n % organisations.len()];
                     let kind = n % 7;
                     let started = Instant::now();
-                    let response = match kind {
-                        0 => client.post(format!("{url}/graphql")).json(&serde_json::json!({
-                            "query": "query($i: String!) { organization(iri: $i) { label subOrganizations(first: 5) { nodes { label } } } }",
-                            "variables": { "i": iri },
-                        })).send(),
-                        1 => client.post(format!("{url}/graphql")).json(&serde_json::json!({
-                            "query": "{ search(text: \"union\", first: 5) { entity { iri } } organizations(first: 10, orderBy: [{field: label}]) { totalCount nodes { label } } }",
-                        })).send(),
-                        2 => client
-                            .post(format!("{url}/sparql"))
-                            .header("content-type", "application/sparql-query")
-                            .body(format!("SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} LIMIT 20"))
-                            .send(),
-                        3 => client
-                            .get(iri.replace("https://w3id.org/kgql", &url))
-                            .header("accept", "text/html")
-                            .send(),
-                        4 => client
-                            .get(iri.replace("https://w3id.org/kgql", &url))
-                            .header("accept", "text/turtle")
-                            .send(),
-                        5 => client
-                            .post(format!("{url}/sparql"))
-                            .bearer_auth(TOKEN)
-                            .header("content-type", "application/sparql-update")
-                            .body(format!(
-                                "INSERT DATA {{ GRAPH <urn:soak:g> {{ <urn:soak:o{n}> a <http://www.w3.org/ns/org#Organization> ; \
-                                 <http://www.w3.org/2004/02/skos/core#prefLabel> \"Soak {n}\"@en }} }}"
-                            ))
-                            .send(),
-                        _ => client
-                            .put(format!("{url}/store?graph=urn:soak:put{}", n % 10))
-                            .bearer_auth(TOKEN)
-                            .header("content-type", "application/n-triples")
-                            .body(format!("<urn:soak:s{n}> <urn:soak:p> \"{n}\" .\n"))
-                            .send(),
-                    };
-                    let status = response
-                        .and_then(|r| {
-                            let status = r.status().as_u16();
-                            r.bytes().map(|_| status)
-                        })
-                        .unwrap_or(0);
+                    let status = send(&client, &url, kind, n, iri);
                     outcomes
                         .lock()
                         .unwrap()
@@ -140,7 +145,13 @@ fn a_mixed_load_gets_no_errors_and_memory_stays_bounded() {
             outcomes
                 .iter()
                 .any(|(k, s, _)| *k == kind && (200..300).contains(s)),
-            "request kind {kind} was answered"
+            "request kind {kind} was answered: {:?}",
+            outcomes
+                .iter()
+                .filter(|(k, _, _)| *k == kind)
+                .map(|(_, s, _)| *s)
+                .take(10)
+                .collect::<Vec<_>>()
         );
     }
     let mut latencies: Vec<Duration> = outcomes.iter().map(|(_, _, d)| *d).collect();
