@@ -11,9 +11,192 @@
 //! measures the largest group of patterns joined together, and all of them.
 
 use spargebra::algebra::{
-    AggregateExpression, Expression, GraphPattern, OrderExpression, PropertyPathExpression,
+    AggregateExpression, AggregateFunction, Expression, Function, GraphPattern, OrderExpression,
+    PropertyPathExpression,
 };
+use spargebra::term::Variable;
 use spargebra::{GraphUpdateOperation, Query, Update};
+use std::collections::HashMap;
+
+/// How much longer than any value of the data or of the query the strings a query builds can
+/// be (saturating). `BIND(CONCAT(?a, ?a) AS ?b)` doubles `?a`; forty such steps would ask for a
+/// terabyte, made from nothing the store holds and not checked by any read.
+pub fn string_growth(query: &Query) -> u128 {
+    let mut growth = Growth::default();
+    match query {
+        Query::Select { pattern, .. }
+        | Query::Construct { pattern, .. }
+        | Query::Describe { pattern, .. }
+        | Query::Ask { pattern, .. } => growth.pattern(pattern),
+    }
+    growth.largest
+}
+
+/// The same measure for the `WHERE` parts of an update.
+pub fn update_string_growth(update: &Update) -> u128 {
+    let mut growth = Growth::default();
+    for operation in &update.operations {
+        if let GraphUpdateOperation::DeleteInsert { pattern, .. } = operation {
+            growth.pattern(pattern);
+        }
+    }
+    growth.largest
+}
+
+/// String lengths, in units of the longest value in the data or the query: each variable a
+/// `BIND` sets, and the largest seen.
+#[derive(Default)]
+struct Growth {
+    bound: HashMap<Variable, u128>,
+    largest: u128,
+}
+
+impl Growth {
+    fn pattern(&mut self, pattern: &GraphPattern) {
+        match pattern {
+            GraphPattern::Extend {
+                inner,
+                variable,
+                expression,
+            } => {
+                self.pattern(inner);
+                let length = self.expression(expression);
+                self.bound.insert(variable.clone(), length);
+            }
+            GraphPattern::Join { left, right }
+            | GraphPattern::LeftJoin { left, right, .. }
+            | GraphPattern::Lateral { left, right }
+            | GraphPattern::Minus { left, right }
+            | GraphPattern::Union { left, right } => {
+                self.pattern(left);
+                self.pattern(right);
+                if let GraphPattern::LeftJoin {
+                    expression: Some(expression),
+                    ..
+                } = pattern
+                {
+                    self.expression(expression);
+                }
+            }
+            GraphPattern::Filter { expr, inner } => {
+                self.pattern(inner);
+                self.expression(expr);
+            }
+            GraphPattern::Group {
+                inner, aggregates, ..
+            } => {
+                self.pattern(inner);
+                for (variable, aggregate) in aggregates {
+                    let length = match aggregate {
+                        AggregateExpression::CountSolutions { .. } => 1,
+                        // A concatenation of rows grows with the rows read, which the deadline
+                        // checks; what is built from it is measured in its own unit.
+                        AggregateExpression::FunctionCall {
+                            name: AggregateFunction::GroupConcat { .. },
+                            expr,
+                            ..
+                        } => self.expression(expr).saturating_add(1),
+                        AggregateExpression::FunctionCall { expr, .. } => self.expression(expr),
+                    };
+                    self.bound.insert(variable.clone(), length);
+                }
+            }
+            GraphPattern::OrderBy { inner, expression } => {
+                self.pattern(inner);
+                for key in expression {
+                    match key {
+                        OrderExpression::Asc(e) | OrderExpression::Desc(e) => {
+                            self.expression(e);
+                        }
+                    }
+                }
+            }
+            GraphPattern::Graph { inner, .. }
+            | GraphPattern::Project { inner, .. }
+            | GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner }
+            | GraphPattern::Slice { inner, .. }
+            | GraphPattern::Service { inner, .. } => self.pattern(inner),
+            GraphPattern::Bgp { .. } | GraphPattern::Path { .. } | GraphPattern::Values { .. } => {}
+        }
+    }
+
+    /// The length of what `expression` evaluates to; every length seen is kept in `largest`.
+    fn expression(&mut self, expression: &Expression) -> u128 {
+        let length = match expression {
+            Expression::Variable(variable) => self.bound.get(variable).copied().unwrap_or(1),
+            Expression::FunctionCall(function, arguments) => {
+                let lengths: Vec<u128> = arguments.iter().map(|a| self.expression(a)).collect();
+                let first = lengths.first().copied().unwrap_or(1);
+                match function {
+                    Function::Concat => lengths.iter().fold(0u128, |a, b| a.saturating_add(*b)),
+                    // Each character may be replaced: by a constant of k bytes, k + 1 times
+                    // longer; by anything else, without a bound known before evaluation.
+                    Function::Replace => match arguments.get(2) {
+                        Some(Expression::Literal(replacement)) => first
+                            .saturating_mul(replacement.value().len() as u128 + 1)
+                            .saturating_add(1),
+                        _ => u128::MAX,
+                    },
+                    // Case mappings and percent-encoding may write each byte as up to three.
+                    Function::UCase | Function::LCase | Function::EncodeForUri => {
+                        first.saturating_mul(3)
+                    }
+                    Function::Str
+                    | Function::Iri
+                    | Function::SubStr
+                    | Function::StrBefore
+                    | Function::StrAfter
+                    | Function::StrLang
+                    | Function::StrDt
+                    | Function::Custom(_) => first,
+                    _ => 1,
+                }
+            }
+            Expression::If(condition, then, otherwise) => {
+                self.expression(condition);
+                self.expression(then).max(self.expression(otherwise))
+            }
+            Expression::Coalesce(list) => {
+                list.iter().map(|e| self.expression(e)).max().unwrap_or(1)
+            }
+            Expression::Exists(pattern) => {
+                self.pattern(pattern);
+                1
+            }
+            Expression::Or(a, b)
+            | Expression::And(a, b)
+            | Expression::Equal(a, b)
+            | Expression::SameTerm(a, b)
+            | Expression::Greater(a, b)
+            | Expression::GreaterOrEqual(a, b)
+            | Expression::Less(a, b)
+            | Expression::LessOrEqual(a, b)
+            | Expression::Add(a, b)
+            | Expression::Subtract(a, b)
+            | Expression::Multiply(a, b)
+            | Expression::Divide(a, b) => {
+                self.expression(a);
+                self.expression(b);
+                1
+            }
+            Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
+                self.expression(a);
+                1
+            }
+            Expression::In(a, list) => {
+                self.expression(a);
+                for e in list {
+                    self.expression(e);
+                }
+                1
+            }
+            Expression::NamedNode(_) | Expression::Literal(_) | Expression::Bound(_) => 1,
+        };
+        self.largest = self.largest.max(length);
+        length
+    }
+}
 
 /// The patterns of a query, as the planner sees them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -350,6 +533,28 @@ mod tests {
         );
         let optional = "SELECT * WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?r } MINUS { ?s ?t ?u } }";
         assert_eq!(patterns(optional).largest_group, 3);
+    }
+
+    fn growth(text: &str) -> u128 {
+        string_growth(&spargebra::SparqlParser::new().parse_query(text).unwrap())
+    }
+
+    #[test]
+    fn strings_doubled_by_chained_binds_are_measured() {
+        let mut query = String::from("SELECT ?a40 WHERE { BIND(\"lol\" AS ?a0) ");
+        for i in 1..=40 {
+            query.push_str(&format!("BIND(CONCAT(?a{0}, ?a{0}) AS ?a{i}) ", i - 1));
+        }
+        query.push('}');
+        assert_eq!(growth(&query), 1 << 40);
+        assert_eq!(
+            growth("SELECT * WHERE { ?s ?p ?o BIND(CONCAT(STR(?s), \" \", UCASE(?o)) AS ?x) }"),
+            5
+        );
+        assert_eq!(
+            growth("SELECT * WHERE { ?s ?p ?o BIND(REPLACE(?o, \"\", ?o) AS ?x) }"),
+            u128::MAX
+        );
     }
 
     #[test]

@@ -42,6 +42,9 @@ impl Default for Limits {
 pub const DEFAULT_MAX_NESTING: usize = 64;
 /// The default of [`Limits::max_sparql_depth`].
 pub const DEFAULT_MAX_SPARQL_DEPTH: usize = 256;
+/// How many times longer than the longest value of the data or the query a string built by a
+/// query's expressions may be.
+pub const MAX_STRING_GROWTH: u128 = 64;
 /// The default of [`Limits::max_patterns`].
 pub const DEFAULT_MAX_PATTERNS: usize = 64;
 /// The default of [`Limits::max_unchecked_rows`].
@@ -80,12 +83,14 @@ impl Limits {
     /// Checks a parsed query: its patterns, and its work between two reads of the store.
     pub fn check_query(&self, query: &Query) -> Result<(), LimitError> {
         self.check_patterns(algebra::Patterns::of_query(query))?;
+        self.check_growth(algebra::string_growth(query))?;
         self.check_rows(algebra::unchecked_rows(query))
     }
 
     /// Checks a parsed update as [`Limits::check_query`] checks a query.
     pub fn check_update(&self, update: &Update) -> Result<(), LimitError> {
         self.check_patterns(algebra::Patterns::of_update(update))?;
+        self.check_growth(algebra::update_string_growth(update))?;
         self.check_rows(algebra::unchecked_update_rows(update))
     }
 
@@ -104,6 +109,17 @@ impl Limits {
                 "the query has {} triple patterns, path steps and VALUES, more than this \
                  server's limit of {total} (four times --sparql-max-patterns)",
                 patterns.total
+            )));
+        }
+        Ok(())
+    }
+
+    fn check_growth(&self, growth: u128) -> Result<(), LimitError> {
+        if growth > MAX_STRING_GROWTH {
+            return Err(LimitError(format!(
+                "the query's expressions can build strings more than {MAX_STRING_GROWTH} times \
+                 longer than any value of the data or the query (by CONCAT, REPLACE or case \
+                 mappings of what earlier BINDs built): up to {growth} times"
             )));
         }
         Ok(())

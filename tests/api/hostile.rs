@@ -288,6 +288,15 @@ fn work_without_reads_of_the_store_is_bounded_before_it_starts() {
     let (status, message) = sparql_post(&app, &format!("SELECT * WHERE {{ {} }}", star.join(" ")));
     assert_eq!(status, 400, "{message}");
     assert!(message.contains("--sparql-max-patterns"), "{message}");
+    // Strings doubled by chained BINDs: a terabyte from three characters.
+    let mut query = String::from("SELECT (STRLEN(?a40) AS ?n) WHERE { BIND(\"lol\" AS ?a0) ");
+    for i in 1..=40 {
+        query.push_str(&format!("BIND(CONCAT(?a{0}, ?a{0}) AS ?a{i}) ", i - 1));
+    }
+    query.push('}');
+    let (status, message) = sparql_post(&app, &query);
+    assert_eq!(status, 400, "{message}");
+    assert!(message.contains("times longer"), "{message}");
     // Two VALUES joined are fine.
     let (status, message) = sparql_post(
         &app,
