@@ -153,11 +153,6 @@ impl Admission {
             retry_after: RETRY_AFTER,
         }
     }
-
-    /// How many evaluation permits are taken now (for metrics).
-    pub fn evaluating(&self) -> usize {
-        self.capacity.queries.max(1) - self.expensive.available_permits()
-    }
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ pub enum ApiError {
     PayloadTooLarge(usize),
     /// The server is too busy to take the request now.
     #[error(transparent)]
-    Busy(crate::admission::Busy),
+    Busy(#[from] crate::admission::Busy),
     /// The store failed or refused.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -172,14 +172,11 @@ async fn run(
     let _evaluating = match state.evaluate(weight).await {
         Ok(permit) => permit,
         Err(busy) => {
-            let retry_after = match &busy {
-                super::error::ApiError::Busy(busy) => busy.retry_after.as_secs().max(1),
-                _ => 1,
-            };
             let mut response = error_response(StatusCode::SERVICE_UNAVAILABLE, busy.to_string());
-            if let Ok(value) = header::HeaderValue::from_str(&retry_after.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(busy.retry_after.as_secs().max(1)),
+            );
             return response;
         }
     };

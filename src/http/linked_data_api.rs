@@ -8,7 +8,6 @@ use crate::formats::{self, RDF_FORMATS};
 use crate::linked_data::page::{Focus, PageRequest};
 use crate::linked_data::{self, IriMapper};
 use crate::sparql;
-use crate::stream;
 use actix_web::http::header::{self, ContentType};
 use actix_web::{web, HttpRequest, HttpResponse};
 use oxigraph::io::RdfFormat;
@@ -122,16 +121,15 @@ async fn entity(
         .iri(&path)
         .ok_or_else(|| ApiError::NotFound(format!("'{path}' is not a valid entity path")))?;
     // The paging parameters are checked whatever the representation.
-    let page = page_request(&params, state.settings.html_max_links)?;
+    let listing = page_request(&params, state.settings.html_max_links)?;
     let _evaluating = state.evaluate(Weight::Cheap).await?;
     match representation {
         Representation::Html => {
-            let request = page;
             state.metrics.count_queries("linked-data", 3);
             let page = linked_data::page::entity_page(
                 &state.store,
                 iri.clone(),
-                &request,
+                &listing,
                 state.query_limits(),
             )
             .await?
@@ -223,20 +221,9 @@ async fn export(request: HttpRequest, state: State) -> Result<HttpResponse, ApiE
             )));
         }
     }
-    let body = {
-        let _evaluating = state.evaluate(Weight::Expensive).await?;
-        let body = crate::export::export(
-            &state.store,
-            graph.map(GraphName::from),
-            format,
-            state.settings.stream_write_timeout,
-        )
+    let body = state
+        .export(&request, graph.map(GraphName::from), format)
         .await?;
-        let body = stream::first_chunk(body)
-            .await
-            .map_err(ApiError::from_stream_error)?;
-        state.hold_stream(&request, body)?
-    };
     Ok(HttpResponse::Ok()
         .content_type(rdf_content_type(format))
         .insert_header((
@@ -251,13 +238,9 @@ async fn void(request: HttpRequest, state: State) -> Result<HttpResponse, ApiErr
     let url = public_url(&request, &state);
     let format = single(&params, "format")?;
     // The description counts the whole store: it is made at most once a minute.
-    let kept = state.scans.void.lock().ok().and_then(|kept| {
-        kept.as_ref()
-            .filter(|(made, for_url, _)| made.elapsed() < super::SCAN_TTL && *for_url == url)
-            .map(|(_, _, triples)| triples.clone())
-    });
+    let kept = state.scans.void.fresh(|(for_url, _)| *for_url == url);
     let triples = match kept {
-        Some(triples) => triples,
+        Some((_, triples)) => triples,
         None => {
             let _evaluating = state.evaluate(Weight::Expensive).await?;
             state.metrics.count_queries("linked-data", 3);
@@ -268,9 +251,7 @@ async fn void(request: HttpRequest, state: State) -> Result<HttpResponse, ApiErr
                 state.query_limits(),
             )
             .await?;
-            if let Ok(mut kept) = state.scans.void.lock() {
-                *kept = Some((std::time::Instant::now(), url, triples.clone()));
-            }
+            state.scans.void.keep((url, triples.clone()));
             triples
         }
     };

@@ -41,18 +41,46 @@ pub struct AppState {
     pub trust: crate::origin::Trust,
     /// Answers that scan the whole store (VoID, the store's size), kept for a while.
     pub scans: Scans,
+    /// The `Content-Security-Policy` of HTML pages.
+    pub content_security_policy: header::HeaderValue,
 }
 
 /// How long an answer that scans the whole store is kept.
 pub const SCAN_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// Answers that scan the whole store, each with when it was made.
+/// Answers that scan the whole store, each kept for [`SCAN_TTL`].
 #[derive(Default)]
 pub struct Scans {
-    /// The VoID description, for the public URL it names.
-    pub void: std::sync::Mutex<Option<(Instant, String, Vec<oxigraph::model::Triple>)>>,
+    /// The VoID description, with the public URL it names.
+    pub void: Kept<(String, Vec<oxigraph::model::Triple>)>,
     /// The store's size.
-    pub size: std::sync::Mutex<Option<(Instant, crate::store::StoreSize)>>,
+    pub size: Kept<crate::store::StoreSize>,
+}
+
+/// A value kept for [`SCAN_TTL`] after it was made.
+pub struct Kept<T>(std::sync::Mutex<Option<(Instant, T)>>);
+
+impl<T> Default for Kept<T> {
+    fn default() -> Self {
+        Self(std::sync::Mutex::new(None))
+    }
+}
+
+impl<T: Clone> Kept<T> {
+    /// The value, if it is younger than [`SCAN_TTL`] and `fits`.
+    pub fn fresh(&self, fits: impl Fn(&T) -> bool) -> Option<T> {
+        let kept = self.0.lock().ok()?;
+        kept.as_ref()
+            .filter(|(made, value)| made.elapsed() < SCAN_TTL && fits(value))
+            .map(|(_, value)| value.clone())
+    }
+
+    /// Keeps `value` from now.
+    pub fn keep(&self, value: T) {
+        if let Ok(mut kept) = self.0.lock() {
+            *kept = Some((Instant::now(), value));
+        }
+    }
 }
 
 impl AppState {
@@ -63,15 +91,38 @@ impl AppState {
         }
     }
 
-    /// A permit to evaluate, or the 503 that says the server is busy.
+    /// A permit to evaluate, or why the server is too busy (a 503 as an [`ApiError`]).
     pub async fn evaluate(
         &self,
         weight: crate::admission::Weight,
-    ) -> Result<crate::admission::Permit, ApiError> {
-        self.admission.evaluate(weight).await.map_err(|busy| {
+    ) -> Result<crate::admission::Permit, crate::admission::Busy> {
+        let permit = self.admission.evaluate(weight).await;
+        if permit.is_err() {
             self.metrics.count_refused("busy");
-            ApiError::Busy(busy)
-        })
+        }
+        permit
+    }
+
+    /// Streams an export of `graph` (the whole store when `None`) within a permit, holding a
+    /// stream permit of the client while it is sent.
+    pub async fn export(
+        &self,
+        request: &HttpRequest,
+        graph: Option<oxigraph::model::GraphName>,
+        format: oxigraph::io::RdfFormat,
+    ) -> Result<crate::stream::Body, ApiError> {
+        let _evaluating = self.evaluate(crate::admission::Weight::Expensive).await?;
+        let body = crate::export::export(
+            &self.store,
+            graph,
+            format,
+            self.settings.stream_write_timeout,
+        )
+        .await?;
+        let body = crate::stream::first_chunk(body)
+            .await
+            .map_err(ApiError::from_stream_error)?;
+        self.hold_stream(request, body)
     }
 
     /// A body that streams holds a stream permit of the request's client while it is sent; a
@@ -115,10 +166,10 @@ impl Server {
         let cors_origins = settings.cors_origins.clone();
         let graphql = crate::graphql::GraphqlApi::new(store.clone(), &settings)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
+        let settings_frame_ancestors = settings.frame_ancestors.clone();
         let trust = crate::origin::Trust {
             proxies: settings.trusted_proxies.clone(),
         };
-        let headers = SecurityHeaders::new(&settings.frame_ancestors);
         let state = web::Data::new(AppState {
             store,
             admission: crate::admission::Admission::new(settings.capacity()),
@@ -127,6 +178,7 @@ impl Server {
             graphql,
             trust,
             scans: Scans::default(),
+            content_security_policy: content_security_policy(&settings_frame_ancestors),
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -136,7 +188,7 @@ impl Server {
                     !cors_origins.is_empty(),
                     cors(&cors_origins),
                 ))
-                .wrap(headers.clone())
+                .wrap(middleware::from_fn(security_headers))
                 .wrap(middleware::from_fn(observe))
                 .configure(sparql_api::configure)
                 .configure(|config| graphql_api::configure(config, max_graphql_body))
@@ -385,99 +437,45 @@ pub(crate) fn utf8(body: &[u8], what: &str) -> Result<String, ApiError> {
     })
 }
 
-/// The headers every response carries, and those of HTML pages: the browser may not guess
-/// types, HTML pages load only what the server itself serves and may not be framed (unless
-/// configured).
-#[derive(Clone)]
-struct SecurityHeaders {
-    policy: header::HeaderValue,
+/// The `Content-Security-Policy` of HTML pages: everything from the server itself only (inline
+/// styles allowed: the pages carry their own), framed only by `frame_ancestors`.
+fn content_security_policy(frame_ancestors: &str) -> header::HeaderValue {
+    let policy = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors {frame_ancestors}"
+    );
+    header::HeaderValue::from_str(&policy)
+        .unwrap_or_else(|_| header::HeaderValue::from_static("frame-ancestors 'none'"))
 }
 
-impl SecurityHeaders {
-    fn new(frame_ancestors: &str) -> Self {
-        let policy = format!(
-            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
-             img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; \
-             base-uri 'none'; form-action 'self'; frame-ancestors {frame_ancestors}"
+/// Adds the headers every answer carries (the browser may not guess types) and those of HTML
+/// pages (the content security policy, the referrer policy).
+async fn security_headers(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let policy = request
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.content_security_policy.clone());
+    let mut response = next.call(request).await?;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if let (true, Some(policy)) = (html, policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+        headers.insert(
+            header::REFERRER_POLICY,
+            header::HeaderValue::from_static("strict-origin-when-cross-origin"),
         );
-        Self {
-            policy: header::HeaderValue::from_str(&policy)
-                .unwrap_or_else(|_| header::HeaderValue::from_static("frame-ancestors 'none'")),
-        }
     }
-}
-
-impl<S, B> actix_web::dev::Transform<S, ServiceRequest> for SecurityHeaders
-where
-    S: actix_web::dev::Service<
-        ServiceRequest,
-        Response = ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    S::Future: 'static,
-    B: 'static,
-{
-    type Response = ServiceResponse<B>;
-    type Error = actix_web::Error;
-    type Transform = SecurityHeadersService<S>;
-    type InitError = ();
-    type Future = std::future::Ready<Result<Self::Transform, ()>>;
-
-    fn new_transform(&self, service: S) -> Self::Future {
-        std::future::ready(Ok(SecurityHeadersService {
-            service,
-            policy: self.policy.clone(),
-        }))
-    }
-}
-
-/// The service [`SecurityHeaders`] wraps.
-struct SecurityHeadersService<S> {
-    service: S,
-    policy: header::HeaderValue,
-}
-
-impl<S, B> actix_web::dev::Service<ServiceRequest> for SecurityHeadersService<S>
-where
-    S: actix_web::dev::Service<
-        ServiceRequest,
-        Response = ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    S::Future: 'static,
-    B: 'static,
-{
-    type Response = ServiceResponse<B>;
-    type Error = actix_web::Error;
-    type Future =
-        futures_util::future::LocalBoxFuture<'static, Result<Self::Response, Self::Error>>;
-
-    actix_web::dev::forward_ready!(service);
-
-    fn call(&self, request: ServiceRequest) -> Self::Future {
-        let policy = self.policy.clone();
-        let response = self.service.call(request);
-        Box::pin(async move {
-            let mut response = response.await?;
-            let headers = response.headers_mut();
-            headers.insert(
-                header::X_CONTENT_TYPE_OPTIONS,
-                header::HeaderValue::from_static("nosniff"),
-            );
-            let html = headers
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.starts_with("text/html"));
-            if html {
-                headers.insert(header::CONTENT_SECURITY_POLICY, policy);
-                headers.insert(
-                    header::REFERRER_POLICY,
-                    header::HeaderValue::from_static("strict-origin-when-cross-origin"),
-                );
-            }
-            Ok(response)
-        })
-    }
+    Ok(response)
 }
 
 /// Shared state, for handlers.

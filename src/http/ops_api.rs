@@ -34,21 +34,11 @@ async fn readyz(state: State) -> HttpResponse {
 
 async fn metrics(state: State) -> HttpResponse {
     // Counting the store scans it: done at most once a minute, whatever the scrape interval.
-    let kept = state.scans.size.lock().ok().and_then(|kept| {
-        kept.filter(|(made, _)| made.elapsed() < super::SCAN_TTL)
-            .map(|(_, size)| size)
-    });
-    let size = match kept {
+    let size = match state.scans.size.fresh(|_| true) {
         Some(size) => Some(size),
-        None => match state.store.size().await {
-            Ok(size) => {
-                if let Ok(mut kept) = state.scans.size.lock() {
-                    *kept = Some((std::time::Instant::now(), size));
-                }
-                Some(size)
-            }
-            Err(_) => None,
-        },
+        None => state.store.size().await.ok().inspect(|size| {
+            state.scans.size.keep(*size);
+        }),
     };
     if let Some(size) = size {
         state.metrics.set_store_quads(size.quads);

@@ -8,7 +8,6 @@ use crate::admission::Weight;
 use crate::formats::{self, RDF_FORMATS};
 use crate::sparql;
 use crate::store::{Document, LoadMode, LoadRequest, LoadTarget};
-use crate::stream;
 use actix_web::http::{header, Method};
 use actix_web::{web, HttpRequest, HttpResponse};
 use bytes::Bytes;
@@ -178,20 +177,7 @@ async fn read(
     if request.method() == Method::HEAD {
         return Ok(HttpResponse::Ok().content_type(content_type).finish());
     }
-    let body = {
-        let _evaluating = state.evaluate(Weight::Expensive).await?;
-        let body = crate::export::export(
-            &state.store,
-            target,
-            format,
-            state.settings.stream_write_timeout,
-        )
-        .await?;
-        let body = stream::first_chunk(body)
-            .await
-            .map_err(ApiError::from_stream_error)?;
-        state.hold_stream(request, body)?
-    };
+    let body = state.export(request, target, format).await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .body_or_stream(body))

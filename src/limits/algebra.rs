@@ -297,45 +297,8 @@ impl Patterns {
 
     /// Closes the groups of the `EXISTS` in an expression.
     fn expression(&mut self, expression: &Expression) {
-        let mut stack = vec![expression];
-        while let Some(expression) = stack.pop() {
-            match expression {
-                Expression::Exists(pattern) => self.close(pattern),
-                Expression::Or(a, b)
-                | Expression::And(a, b)
-                | Expression::Equal(a, b)
-                | Expression::SameTerm(a, b)
-                | Expression::Greater(a, b)
-                | Expression::GreaterOrEqual(a, b)
-                | Expression::Less(a, b)
-                | Expression::LessOrEqual(a, b)
-                | Expression::Add(a, b)
-                | Expression::Subtract(a, b)
-                | Expression::Multiply(a, b)
-                | Expression::Divide(a, b) => {
-                    stack.push(a);
-                    stack.push(b);
-                }
-                Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
-                    stack.push(a);
-                }
-                Expression::In(a, list) => {
-                    stack.push(a);
-                    stack.extend(list);
-                }
-                Expression::If(a, b, c) => {
-                    stack.push(a);
-                    stack.push(b);
-                    stack.push(c);
-                }
-                Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
-                    stack.extend(list);
-                }
-                Expression::NamedNode(_)
-                | Expression::Literal(_)
-                | Expression::Variable(_)
-                | Expression::Bound(_) => {}
-            }
+        for pattern in exists_in(expression) {
+            self.close(pattern);
         }
     }
 }
@@ -436,7 +399,15 @@ fn burst(pattern: &GraphPattern) -> u128 {
 
 /// The rows evaluating `expression` once can cost: one, plus the rows of every `EXISTS` in it.
 fn per_row(expression: &Expression) -> u128 {
-    let mut cost = 1u128;
+    exists_in(expression)
+        .into_iter()
+        .map(burst)
+        .fold(1u128, u128::saturating_add)
+}
+
+/// The patterns of the `EXISTS` in an expression, found without recursion.
+fn exists_in(expression: &Expression) -> Vec<&GraphPattern> {
+    let mut found = Vec::new();
     let mut stack = vec![expression];
     while let Some(expression) = stack.pop() {
         match expression {
@@ -444,7 +415,7 @@ fn per_row(expression: &Expression) -> u128 {
             | Expression::Literal(_)
             | Expression::Variable(_)
             | Expression::Bound(_) => {}
-            Expression::Exists(pattern) => cost = cost.saturating_add(burst(pattern)),
+            Expression::Exists(pattern) => found.push(&**pattern),
             Expression::Or(a, b)
             | Expression::And(a, b)
             | Expression::Equal(a, b)
@@ -475,7 +446,7 @@ fn per_row(expression: &Expression) -> u128 {
             Expression::Coalesce(list) | Expression::FunctionCall(_, list) => stack.extend(list),
         }
     }
-    cost
+    found
 }
 
 #[cfg(test)]

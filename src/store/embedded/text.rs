@@ -170,10 +170,16 @@ impl Indexing {
         touched: Touched,
         write: impl FnOnce() -> Result<(T, HashSet<NamedNode>), StoreError>,
     ) -> Result<T, StoreError> {
+        /// Counts a write as under way for as long as it lives, however the write ends.
+        struct Writing<'a>(&'a std::sync::atomic::AtomicUsize);
+        impl Drop for Writing<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
         self.writing.fetch_add(1, Ordering::SeqCst);
-        let result = self.write_and_reindex(store, touched, write);
-        self.writing.fetch_sub(1, Ordering::SeqCst);
-        result
+        let _writing = Writing(&self.writing);
+        self.write_and_reindex(store, touched, write)
     }
 
     fn write_and_reindex<T>(
