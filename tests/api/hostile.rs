@@ -553,7 +553,7 @@ fn clients_that_never_read_are_capped_and_cut_off() {
     let app = spawn_app_with(Options {
         layer: SettingsLayer {
             max_streams_per_client: Some(2),
-            stream_write_timeout_secs: Some(1.0),
+            stream_write_timeout_secs: Some(4.0),
             ..SettingsLayer::default()
         },
         ..Options::default()
@@ -573,9 +573,18 @@ fn clients_that_never_read_are_capped_and_cut_off() {
     let stalled: Vec<TcpStream> = (0..2)
         .map(|_| stalled_get(&app, "/export?format=nq"))
         .collect();
-    std::thread::sleep(Duration::from_millis(300));
-    // A third stream for the same client is refused while the two are held.
-    let response = app.get("/export?format=nq").send().unwrap();
+    // A third stream for the same client is refused while the two are held (once their first
+    // chunks are out, which a remote engine may take a while to give).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let response = loop {
+        let response = app.get("/export?format=nq").send().unwrap();
+        if response.status() != 200 || Instant::now() > deadline {
+            break response;
+        }
+        // Not read: dropping it ends that stream at once.
+        drop(response);
+        std::thread::sleep(Duration::from_millis(50));
+    };
     assert_eq!(response.status(), 503);
     assert!(response.headers().contains_key("retry-after"));
     assert!(response
