@@ -9,7 +9,9 @@
 //!   PUTs, on anchors drawn from the graph.
 //! - Reported: requests and errors per kind (an error is any status but 2xx, and the 503s the
 //!   server chose to shed are counted apart), p50 and p99 latency, the server's resident memory
-//!   after the first tenth of the run, at its peak and at the end.
+//!   after the first tenth of the run, at its peak and at the end. The bench fails when the
+//!   memory does not level off: its peak over the second half of the run more than 25 % above
+//!   its peak over the second quarter.
 //!
 //! `cargo bench --bench soak` prints the report; with `KGQL_BENCH_WRITE=1` it is also written
 //! into BENCHMARKS.md. `KGQL_SOAK_WRITES=0` sends reads only (writes are replaced by lookups),
@@ -419,6 +421,13 @@ fn run() -> Result<(), String> {
             &report,
         )?;
     }
+    let growth = growth(&memory.lock().unwrap(), seconds);
+    if growth > MAX_GROWTH {
+        return Err(format!(
+            "the server's memory kept growing: {:+.0} % over the second half of the run",
+            growth * 100.0
+        ));
+    }
     Ok(())
 }
 
@@ -495,9 +504,42 @@ fn report(
         }
         text.push('\n');
     }
+    let growth = growth(memory, seconds);
     text.push_str(&format!(
-        "\nPeak of its own memory: {:.0} MiB.\n",
-        mib(peak)
+        "\nPeak of its own memory: {:.0} MiB; its peak over the second half of the run is {:+.0} % \
+         of its peak over the second quarter{}.\n",
+        mib(peak),
+        growth * 100.0,
+        if growth > MAX_GROWTH {
+            format!(" (**more than the {:.0} % allowed**)", MAX_GROWTH * 100.0)
+        } else {
+            String::new()
+        }
     ));
     text
+}
+
+/// How much the server's own memory may grow from the second quarter of the run to its second
+/// half: once caches are warm it must level off, writes or not.
+const MAX_GROWTH: f64 = 0.25;
+
+/// The peak of the server's own memory over the second half of the run, relative to its peak
+/// over the second quarter (0: level).
+fn growth(memory: &Samples, seconds: u64) -> f64 {
+    let peak_between = |from: f64, to: f64| {
+        memory
+            .iter()
+            .filter(|(at, _)| {
+                let at = at.as_secs_f64() / seconds as f64;
+                at >= from && at < to
+            })
+            .map(|(_, (anon, _))| *anon)
+            .max()
+            .unwrap_or(0)
+    };
+    let (before, after) = (peak_between(0.25, 0.5), peak_between(0.5, 1.01));
+    if before == 0 {
+        return 0.0;
+    }
+    after as f64 / before as f64 - 1.0
 }

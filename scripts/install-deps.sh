@@ -2,9 +2,9 @@
 # Installs what building and testing kgql needs beyond a Rust toolchain, if it is missing:
 # libclang (RocksDB's bindings are generated at build time), OpenSSL's headers and pkg-config
 # (HTTPS to a remote SPARQL engine), raptor2-utils (rapper, an independent
-# RDF parser the tests check exports with), Python's rdflib and pyshacl (an independent SHACL
-# validator) and the npm packages of the GraphQL-over-HTTP audit in tests/graphql-http (installed
-# from its package-lock.json). Safe to run again: it does nothing when everything is there.
+# RDF parser the tests check exports with), Python's rdflib, pyshacl (an independent SHACL
+# validator) and SPARQLWrapper (clients the tests drive), and the npm packages of the GraphQL
+# clients in tests/graphql-http (installed from its package-lock.json). Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 
 missing=()
@@ -30,13 +30,13 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if ! python3 -c 'import rdflib, pyshacl' >/dev/null 2>&1; then
-  echo "installing Python packages: rdflib pyshacl" >&2
-  python3 -m pip install --quiet --disable-pip-version-check rdflib pyshacl
+if ! python3 -c 'import rdflib, pyshacl, SPARQLWrapper' >/dev/null 2>&1; then
+  echo "installing Python packages: rdflib pyshacl SPARQLWrapper" >&2
+  python3 -m pip install --quiet --disable-pip-version-check rdflib pyshacl SPARQLWrapper
 fi
 
 graphql_http_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/graphql-http"
-if [[ ! -d "$graphql_http_dir/node_modules/graphql-http" ]]; then
+if [[ ! -d "$graphql_http_dir/node_modules/graphql-http" || ! -d "$graphql_http_dir/node_modules/get-graphql-schema" ]]; then
   echo "installing npm packages in tests/graphql-http" >&2
   (cd "$graphql_http_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

@@ -162,7 +162,7 @@ struct ServeArgs {
     /// Largest page (`first`/`last`) of a GraphQL list [default: 256].
     #[arg(long, env = "KGQL_GRAPHQL_MAX_PAGE")]
     graphql_max_page: Option<u64>,
-    /// Deepest GraphQL selection accepted [default: 20].
+    /// Deepest GraphQL selection of the schema's own fields accepted [default: 12].
     #[arg(long, env = "KGQL_GRAPHQL_MAX_DEPTH")]
     graphql_max_depth: Option<usize>,
     /// Largest GraphQL query complexity accepted [default: 2000].
@@ -834,7 +834,7 @@ async fn validate(store: &SharedStore, args: ValidateArgs) -> Result<(), CliErro
     match format {
         None => write!(stdout, "{report}").map_err(fail)?,
         Some(format) => {
-            let mut serializer = sparql::rdf_serializer(format).for_writer(&mut stdout);
+            let mut serializer = sparql::rdf_writer(format, &mut stdout);
             for triple in &report.to_graph() {
                 serializer.serialize_triple(triple).map_err(fail)?;
             }
@@ -953,9 +953,10 @@ async fn query(store: &SharedStore, settings: &Settings, args: QueryArgs) -> Res
         .map_err(fail)?;
     let kind = AnswerKind::of(&query);
     let format = match (&args.format, kind) {
-        (Some(name), _) => OutputFormat::negotiate(kind, Some(name), None)
-            .map_err(fail)?
-            .ok_or_else(|| fail(format!("'{name}' is not a format for this kind of query")))?,
+        (Some(name), _) => match OutputFormat::negotiate(kind, &[name], None).map_err(fail)? {
+            sparql::Negotiated::Format(format) => format,
+            sparql::Negotiated::Unsatisfied(why) => return Err(fail(why)),
+        },
         (None, AnswerKind::Results) => OutputFormat::Results(QueryResultsFormat::Tsv),
         (None, AnswerKind::Graph) => OutputFormat::Rdf(RdfFormat::Turtle),
     };

@@ -354,7 +354,7 @@ impl Settings {
             public_url: layer.public_url.map(|u| u.trim_end_matches('/').to_owned()),
             graphql_explain: layer.graphql_explain.unwrap_or(false),
             graphql_max_page: layer.graphql_max_page.unwrap_or(1000).max(1),
-            graphql_max_depth: layer.graphql_max_depth.unwrap_or(20),
+            graphql_max_depth: layer.graphql_max_depth.unwrap_or(12),
             graphql_max_complexity: layer.graphql_max_complexity.unwrap_or(2000),
             sparql_max_patterns: layer
                 .sparql_max_patterns

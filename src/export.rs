@@ -1,6 +1,6 @@
 //! Whole-graph and per-graph exports, streamed in any RDF format.
 
-use crate::sparql::rdf_serializer;
+use crate::sparql::rdf_writer;
 use crate::store::{SharedStore, StoreError};
 use crate::stream::{self, ByteStream};
 use oxigraph::io::RdfFormat;
@@ -22,7 +22,7 @@ pub async fn export(
         // configured otherwise): a triple stated in several graphs is written once.
         let triples = store.default_graph_triples().await?;
         return Ok(stream::from_blocking_writer(write_timeout, move |writer| {
-            let mut serializer = rdf_serializer(format).for_writer(writer);
+            let mut serializer = rdf_writer(format, writer);
             for triple in triples {
                 serializer.serialize_triple(&triple.map_err(to_io)?)?;
             }
@@ -33,7 +33,7 @@ pub async fn export(
     let keep_graph_names = graph.is_none();
     let quads = store.quads(graph).await?;
     Ok(stream::from_blocking_writer(write_timeout, move |writer| {
-        let mut serializer = rdf_serializer(format).for_writer(writer);
+        let mut serializer = rdf_writer(format, writer);
         for quad in quads {
             let quad = quad.map_err(to_io)?;
             if keep_graph_names {

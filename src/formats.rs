@@ -52,7 +52,7 @@ pub fn rdf_media_types(format: RdfFormat) -> &'static [&'static str] {
         RdfFormat::NTriples => &["application/n-triples", "text/plain"],
         RdfFormat::NQuads => &["application/n-quads", "text/x-nquads"],
         RdfFormat::TriG => &["application/trig", "application/x-trig"],
-        RdfFormat::JsonLd { .. } => &["application/ld+json"],
+        RdfFormat::JsonLd { .. } => &["application/ld+json", "application/json"],
         RdfFormat::RdfXml => &["application/rdf+xml"],
         RdfFormat::N3 => &["text/n3"],
         _ => &[],
@@ -76,6 +76,61 @@ pub fn rdf_format_from_name(name: &str) -> Option<RdfFormat> {
                 .iter()
                 .any(|m| *m == media_type_essence(other))
         }),
+    }
+}
+
+/// JSON-LD in its expanded form (no `@context`), as Oxigraph writes it.
+pub const JSON_LD_EXPANDED: RdfFormat = RdfFormat::JsonLd {
+    profile: JsonLdProfileSet::from_profile(oxigraph::io::JsonLdProfile::Expanded),
+};
+
+/// Finds a format for a graph answer from a name clients use for one: the names of
+/// [`rdf_format_from_name`], `json` (JSON-LD), `jsonld-expanded`, `n3` (written as Turtle, which
+/// is N3), `rdf+xml`, or a media type (`application/ld+json` with the expanded profile among
+/// its parameters asks for the expanded form).
+pub fn graph_format_from_name(name: &str) -> Option<RdfFormat> {
+    let lower = name.trim().to_ascii_lowercase();
+    let essence = media_type_essence(&lower);
+    match essence.as_str() {
+        "json" | "application/json" | "jsonld" | "json-ld" | "application/ld+json"
+            if lower.contains(crate::jsonld::EXPANDED) || lower.contains("expanded") =>
+        {
+            Some(JSON_LD_EXPANDED)
+        }
+        "json" | "application/json" => Some(JSON_LD),
+        "jsonld-expanded" | "json-ld-expanded" => Some(JSON_LD_EXPANDED),
+        "n3" | "text/n3" => Some(RdfFormat::N3),
+        "rdf+xml" => Some(RdfFormat::RdfXml),
+        _ => rdf_format_from_name(&essence).filter(|f| RDF_FORMATS.contains(f)),
+    }
+}
+
+/// Negotiates the format of a graph answer: one of [`RDF_FORMATS`], or N3 (named exactly).
+/// JSON-LD is compacted unless a range of it asks for the expanded profile
+/// (`application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"`).
+pub fn negotiate_graph(accept: Option<&str>) -> Result<Option<RdfFormat>, InvalidAccept> {
+    let mut offers: Vec<_> = RDF_FORMATS
+        .iter()
+        .map(|f| (*f, rdf_media_types(*f)))
+        .collect();
+    offers.push((RdfFormat::N3, rdf_media_types(RdfFormat::N3)));
+    Ok(negotiate(accept, &offers)?.map(|format| with_json_ld_profile(format, accept)))
+}
+
+/// JSON-LD in the form `accept` asks for: expanded when a range of it names the expanded
+/// profile (`application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"`), else
+/// compacted. Other formats are returned as they are.
+pub fn with_json_ld_profile(format: RdfFormat, accept: Option<&str>) -> RdfFormat {
+    let expanded = accept.is_some_and(|header| {
+        header.split(',').any(|range| {
+            let range = range.to_ascii_lowercase();
+            media_type_essence(&range) == "application/ld+json"
+                && range.contains(crate::jsonld::EXPANDED)
+        })
+    });
+    match format {
+        RdfFormat::JsonLd { .. } if expanded => JSON_LD_EXPANDED,
+        other => other,
     }
 }
 

@@ -5,8 +5,8 @@ use crate::formats;
 use crate::limits::{LimitError, Limits};
 use crate::ontology::PREFIXES;
 use crate::store::{QueryLimits, QueryOutput, SharedStore, StoreError};
-use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{GraphName, NamedNode, Triple};
+use oxigraph::io::{JsonLdProfile, RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphName, NamedNode, QuadRef, Triple, TripleRef};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{QuerySolution, Variable};
 use spargebra::algebra::GraphPattern;
@@ -206,37 +206,158 @@ impl OutputFormat {
         }
     }
 
-    /// Picks the format of an answer from a `format` parameter (which wins) or `Accept`.
-    /// `Ok(None)` means nothing acceptable exists.
+    /// Picks the format of an answer from the format parameters (which win) or `Accept`.
+    /// `requested` are the values of the parameters widespread clients send (`format`,
+    /// `output`, `results`), in order: the first that names a format of this kind of answer is
+    /// taken, the others ignored (clients repeat one choice under several names, as a short name
+    /// and a media type). [`Negotiated::Unsatisfied`] says which input could not be met.
     pub fn negotiate(
         kind: AnswerKind,
-        format_param: Option<&str>,
+        requested: &[&str],
         accept: Option<&str>,
-    ) -> Result<Option<Self>, formats::InvalidAccept> {
-        Ok(match (kind, format_param) {
-            (AnswerKind::Results, Some(name)) => {
-                formats::results_format_from_name(name).map(Self::Results)
-            }
-            (AnswerKind::Graph, Some(name)) => formats::rdf_format_from_name(name)
-                .filter(|f| formats::RDF_FORMATS.contains(f))
-                .map(Self::Rdf),
-            (AnswerKind::Results, None) => formats::negotiate_results(accept)?.map(Self::Results),
-            (AnswerKind::Graph, None) => {
-                formats::negotiate_rdf(accept, &formats::RDF_FORMATS)?.map(Self::Rdf)
-            }
+    ) -> Result<Negotiated, formats::InvalidAccept> {
+        let requested: Vec<&str> = requested
+            .iter()
+            .map(|name| name.trim())
+            .filter(|name| !name.is_empty())
+            .collect();
+        if !requested.is_empty() {
+            let found = requested.iter().find_map(|name| match kind {
+                AnswerKind::Results => formats::results_format_from_name(name).map(Self::Results),
+                AnswerKind::Graph => formats::graph_format_from_name(name).map(Self::Rdf),
+            });
+            return Ok(match found {
+                Some(format) => Negotiated::Format(format),
+                None => Negotiated::Unsatisfied(format!(
+                    "the format parameter asks for {}, which this {} cannot be written as; \
+                     available: {}",
+                    requested
+                        .iter()
+                        .map(|name| format!("'{name}'"))
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                    kind.describe(),
+                    kind.format_names()
+                )),
+            });
+        }
+        let format = match kind {
+            AnswerKind::Results => formats::negotiate_results(accept)?.map(Self::Results),
+            AnswerKind::Graph => formats::negotiate_graph(accept)?.map(Self::Rdf),
+        };
+        Ok(match format {
+            Some(format) => Negotiated::Format(format),
+            None => Negotiated::Unsatisfied(format!(
+                "none of the formats in the Accept header ({}) can be written for this {}; \
+                 available: {}",
+                accept.unwrap_or_default(),
+                kind.describe(),
+                kind.media_types()
+            )),
         })
     }
 }
 
-/// An RDF serializer with the ontology's prefixes.
-pub fn rdf_serializer(format: RdfFormat) -> RdfSerializer {
-    let mut serializer = RdfSerializer::from_format(format);
-    for (prefix, iri) in PREFIXES {
-        serializer = serializer
-            .with_prefix(*prefix, *iri)
-            .expect("the built-in prefixes are valid");
+/// What negotiating an answer's format came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Negotiated {
+    /// This format.
+    Format(OutputFormat),
+    /// None: why (406).
+    Unsatisfied(String),
+}
+
+impl AnswerKind {
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Results => "query's results (SELECT, ASK)",
+            Self::Graph => "query's graph (CONSTRUCT, DESCRIBE)",
+        }
     }
-    serializer
+
+    /// The media types of the formats this kind of answer is offered in.
+    pub fn media_types(self) -> String {
+        let types: Vec<&str> = match self {
+            Self::Results => formats::RESULTS_FORMATS
+                .iter()
+                .map(|f| formats::results_media_types(*f)[0])
+                .collect(),
+            Self::Graph => formats::RDF_FORMATS
+                .iter()
+                .map(|f| formats::rdf_media_types(*f)[0])
+                .collect(),
+        };
+        types.join(", ")
+    }
+
+    fn format_names(self) -> &'static str {
+        match self {
+            Self::Results => "json, xml, csv, tsv or their media types",
+            Self::Graph => {
+                "turtle, n3, ntriples, nquads, trig, json-ld (or json), jsonld-expanded, rdf+xml \
+                 (or xml) or their media types"
+            }
+        }
+    }
+}
+
+/// Writes statements in an RDF format, with the ontology's prefixes: Oxigraph's serializers,
+/// and kgql's compacted JSON-LD ([`crate::jsonld`]).
+pub enum RdfWriter<W: Write> {
+    /// One of Oxigraph's serializers.
+    Oxigraph(oxigraph::io::WriterQuadSerializer<W>),
+    /// Compacted JSON-LD.
+    JsonLd(crate::jsonld::CompactWriter<W>),
+}
+
+/// A writer of `format` into `writer`. JSON-LD is compacted unless its expanded profile is
+/// asked for; N3 is written as Turtle (which is N3).
+pub fn rdf_writer<W: Write>(format: RdfFormat, writer: W) -> RdfWriter<W> {
+    let with_prefixes = |format| {
+        let mut serializer = RdfSerializer::from_format(format);
+        for (prefix, iri) in PREFIXES {
+            serializer = serializer
+                .with_prefix(*prefix, *iri)
+                .expect("the built-in prefixes are valid");
+        }
+        serializer
+    };
+    match format {
+        RdfFormat::JsonLd { profile } if profile.contains(JsonLdProfile::Expanded) => {
+            RdfWriter::Oxigraph(RdfSerializer::from_format(formats::JSON_LD).for_writer(writer))
+        }
+        RdfFormat::JsonLd { .. } => {
+            RdfWriter::JsonLd(crate::jsonld::CompactWriter::new(writer, PREFIXES))
+        }
+        RdfFormat::N3 => RdfWriter::Oxigraph(with_prefixes(RdfFormat::Turtle).for_writer(writer)),
+        format => RdfWriter::Oxigraph(with_prefixes(format).for_writer(writer)),
+    }
+}
+
+impl<W: Write> RdfWriter<W> {
+    /// Writes a statement of the default graph.
+    pub fn serialize_triple<'a>(&mut self, triple: impl Into<TripleRef<'a>>) -> io::Result<()> {
+        match self {
+            Self::Oxigraph(serializer) => serializer.serialize_triple(triple),
+            Self::JsonLd(writer) => writer.serialize_triple(triple),
+        }
+    }
+
+    /// Writes a statement of any graph (a format without graphs refuses a named one).
+    pub fn serialize_quad<'a>(&mut self, quad: impl Into<QuadRef<'a>>) -> io::Result<()> {
+        match self {
+            Self::Oxigraph(serializer) => serializer.serialize_quad(quad),
+            Self::JsonLd(writer) => writer.serialize_quad(quad),
+        }
+    }
+
+    /// Ends the document and gives the writer back.
+    pub fn finish(self) -> io::Result<W> {
+        match self {
+            Self::Oxigraph(serializer) => serializer.finish(),
+            Self::JsonLd(writer) => writer.finish(),
+        }
+    }
 }
 
 fn store_error(error: StoreError) -> io::Error {
@@ -268,7 +389,7 @@ pub fn write_output(
             serializer.finish()?;
         }
         (QueryOutput::Graph(triples), OutputFormat::Rdf(format)) => {
-            let mut serializer = rdf_serializer(format).for_writer(writer);
+            let mut serializer = rdf_writer(format, writer);
             for triple in triples {
                 serializer.serialize_triple(&triple.map_err(store_error)?)?;
             }

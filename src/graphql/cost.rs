@@ -30,6 +30,10 @@ pub struct CostLimits {
     pub max_nodes: u64,
     /// Most SPARQL queries.
     pub max_queries: u64,
+    /// Deepest selection of the schema's own fields (the introspection schema's, under
+    /// `__schema` and `__type`, are bounded by `max_nodes` instead: their depth is the wrapping
+    /// of types that clients' standard queries spell out).
+    pub max_depth: u64,
     /// The size of a page without `first` or `last`.
     pub default_page: u64,
     /// The largest page.
@@ -45,13 +49,17 @@ pub struct Cost {
     pub nodes: u64,
     /// SPARQL queries.
     pub queries: u64,
+    /// Depth of the deepest selection of the schema's own fields.
+    pub depth: u64,
 }
 
 impl Cost {
+    /// Adds the cost of a sibling selection.
     fn add(&mut self, other: Cost) {
         self.fields = self.fields.saturating_add(other.fields);
         self.nodes = self.nodes.saturating_add(other.nodes);
         self.queries = self.queries.saturating_add(other.queries);
+        self.depth = self.depth.max(other.depth);
     }
 }
 
@@ -206,6 +214,7 @@ impl Costs {
             limits,
             fragments: HashMap::new(),
             of_type: 0,
+            introspecting: false,
         };
         let mut worst = Cost::default();
         let operations: Vec<_> = match &document.operations {
@@ -226,6 +235,7 @@ impl Costs {
             worst.fields = worst.fields.max(cost.fields);
             worst.nodes = worst.nodes.max(cost.nodes);
             worst.queries = worst.queries.max(cost.queries);
+            worst.depth = worst.depth.max(cost.depth);
         }
         Ok(worst)
     }
@@ -264,9 +274,11 @@ struct Walk<'a> {
     limits: &'a CostLimits,
     /// Fragments measured (`Some`) or being measured (`None`: spreading it again is a cycle),
     /// by name and by whether they are spread among root fields (which count a query each).
-    fragments: HashMap<(&'a str, bool), Option<Cost>>,
+    fragments: HashMap<(&'a str, bool, bool), Option<Cost>>,
     /// How many `ofType` fields of the introspection schema enclose the current field.
     of_type: usize,
+    /// Whether the current field is inside `__schema` or `__type` (whose depth is not counted).
+    introspecting: bool,
 }
 
 impl<'a> Walk<'a> {
@@ -277,6 +289,13 @@ impl<'a> Walk<'a> {
                 pos: Some(pos),
             })
         };
+        if cost.depth > self.limits.max_depth {
+            return refuse(format!(
+                "the query is nested deeper than this server's limit of {} levels \
+                 (--graphql-max-depth)",
+                self.limits.max_depth
+            ));
+        }
         if cost.fields > self.limits.max_fields {
             return refuse(format!(
                 "the query has more than {} fields once its fragments are spread \
@@ -354,7 +373,8 @@ impl<'a> Walk<'a> {
         fragment: &'a Positioned<FragmentDefinition>,
         root: bool,
     ) -> Result<Cost, CostError> {
-        match self.fragments.get(&(name, root)) {
+        let key = (name, root, self.introspecting);
+        match self.fragments.get(&key) {
             Some(Some(cost)) => return Ok(*cost),
             Some(None) => {
                 return Err(CostError {
@@ -364,14 +384,14 @@ impl<'a> Walk<'a> {
             }
             None => {}
         }
-        self.fragments.insert((name, root), None);
+        self.fragments.insert(key, None);
         let on = fragment.node.type_condition.node.on.node.as_str();
         // A fragment is measured once, wherever it is spread.
         let of_type = std::mem::take(&mut self.of_type);
         let cost = self.selection_set(&fragment.node.selection_set, Some(on), root);
         self.of_type = of_type;
         let cost = cost?;
-        self.fragments.insert((name, root), Some(cost));
+        self.fragments.insert(key, Some(cost));
         Ok(cost)
     }
 
@@ -420,11 +440,16 @@ impl<'a> Walk<'a> {
             0
         };
         let null = self.of_type > self.costs.wrappers;
+        // The introspection schema's depth is its types' wrapping: not counted.
+        let introspecting = self.introspecting;
+        self.introspecting |= info.is_none() && (name == "__schema" || name == "__type");
         let children = if field.selection_set.node.items.is_empty() {
             Ok(Cost::default())
         } else {
             self.selection_set(&field.selection_set, child_type, false)
         };
+        let counted = !self.introspecting;
+        self.introspecting = introspecting;
         self.of_type = of_type;
         let mut children = children?;
         if null {
@@ -434,6 +459,11 @@ impl<'a> Walk<'a> {
             fields: children.fields.saturating_add(1),
             nodes: children.nodes.saturating_add(1).saturating_mul(items),
             queries: queries.saturating_add(children.queries),
+            depth: if counted {
+                children.depth.saturating_add(1)
+            } else {
+                0
+            },
         })
     }
 }
@@ -446,6 +476,7 @@ mod tests {
         max_fields: 10_000,
         max_nodes: 100_000,
         max_queries: 100,
+        max_depth: 12,
         default_page: 20,
         max_page: 1000,
     };
@@ -510,5 +541,29 @@ mod tests {
         .unwrap();
         assert_eq!(cost.queries, 0);
         assert!(cost.nodes < LIMITS.max_nodes, "{cost:?}");
+        assert_eq!(cost.depth, 0, "introspection's depth is not counted");
+    }
+
+    #[test]
+    fn depth_counts_the_schema_s_own_fields_through_fragments() {
+        let deep = "{ organization(iri: \"x\") { subOrganizationOf { subOrganizationOf { \
+                    subOrganizationOf { subOrganizationOf { subOrganizationOf { \
+                    subOrganizationOf { subOrganizationOf { subOrganizationOf { \
+                    subOrganizationOf { subOrganizationOf { subOrganizationOf { iri } } } } } } } } } } } } }";
+        let error = measure(deep).unwrap_err();
+        assert!(error.message.contains("--graphql-max-depth"), "{error:?}");
+        let through_fragments = "{ organization(iri: \"x\") { ...A } } \
+            fragment A on Organization { subOrganizationOf { ...B } } \
+            fragment B on Organization { subOrganizationOf { ...C } } \
+            fragment C on Organization { subOrganizationOf { subOrganizationOf { iri } } }";
+        assert_eq!(measure(through_fragments).unwrap().depth, 6);
+        // A selection of the schema's under `__type` is still the introspection schema's.
+        let of_types = "ofType { ".repeat(10);
+        let query = format!(
+            "{{ __type(name: \"Organization\") {{ fields {{ type {{ {of_types} name {} }} }} }} }}",
+            "} ".repeat(10)
+        );
+        let cost = measure(&query).unwrap();
+        assert_eq!(cost.depth, 0);
     }
 }

@@ -42,7 +42,6 @@ pub const SCHEMA_SDL: &str = include_str!("../../schema.graphql");
 pub struct GraphqlApi {
     schema: async_graphql::dynamic::Schema,
     explain: bool,
-    max_depth: usize,
     max_complexity: usize,
     /// The limits of a document's text, checked before it is parsed.
     text_limits: TextLimits,
@@ -74,6 +73,19 @@ pub struct Outcome {
     pub response: async_graphql::Response,
     /// The SPARQL queries it sent.
     pub queries: usize,
+}
+
+/// A response that refuses a request before it runs: its error, and no SPARQL query sent (the
+/// `kgql` extension is there as on every response).
+fn refused(error: async_graphql::ServerError) -> Box<async_graphql::Response> {
+    let mut kgql = async_graphql::indexmap::IndexMap::new();
+    kgql.insert(
+        async_graphql::Name::new("sparqlQueries"),
+        Value::Number(0.into()),
+    );
+    Box::new(
+        async_graphql::Response::from_errors(vec![error]).extension("kgql", Value::Object(kgql)),
+    )
 }
 
 /// Why the API cannot be built.
@@ -133,7 +145,6 @@ impl GraphqlApi {
             },
         });
         let schema = schema::build(model, engine)
-            .limit_depth(settings.graphql_max_depth)
             .limit_complexity(settings.graphql_max_complexity)
             .limit_recursive_depth(settings.max_nesting)
             .finish()
@@ -143,7 +154,6 @@ impl GraphqlApi {
         Ok(Self {
             schema,
             explain: settings.graphql_explain,
-            max_depth: settings.graphql_max_depth,
             max_complexity: settings.graphql_max_complexity,
             text_limits: TextLimits {
                 max_bytes: settings.graphql_max_document_bytes,
@@ -155,6 +165,7 @@ impl GraphqlApi {
                 max_fields: settings.graphql_max_fields,
                 max_nodes: settings.graphql_max_nodes,
                 max_queries: settings.graphql_max_queries,
+                max_depth: settings.graphql_max_depth as u64,
                 default_page: 20.min(settings.graphql_max_page),
                 max_page: settings.graphql_max_page,
             },
@@ -170,9 +181,7 @@ impl GraphqlApi {
         mut request: async_graphql::Request,
     ) -> Result<(async_graphql::Request, cost::Cost), Box<async_graphql::Response>> {
         let refuse = |message: String, pos: Option<async_graphql::Pos>| {
-            Box::new(async_graphql::Response::from_errors(vec![
-                async_graphql::ServerError::new(message, pos),
-            ]))
+            refused(async_graphql::ServerError::new(message, pos))
         };
         let limits = self.text_limits;
         if request.query.len() > limits.max_bytes {
@@ -218,7 +227,7 @@ impl GraphqlApi {
                     ));
                 }
                 let document = async_graphql::parser::parse_query(&request.query)
-                    .map_err(|e| Box::new(async_graphql::Response::from_errors(vec![e.into()])))?;
+                    .map_err(|e| refused(e.into()))?;
                 if request.query.len() <= CACHED_QUERY_BYTES {
                     if let Ok(mut documents) = self.documents.lock() {
                         if documents.len() >= CACHED_DOCUMENTS {
@@ -273,13 +282,7 @@ impl GraphqlApi {
         let mut response = self.schema.execute(request.data(stats.clone())).await;
         // Say which limit a refused request went past.
         for error in &mut response.errors {
-            if error.message == "Query is nested too deep." {
-                error.message = format!(
-                    "the query is nested deeper than this server's limit of {} levels \
-                     (--graphql-max-depth)",
-                    self.max_depth
-                );
-            } else if error.message == "Query is too complex." {
+            if error.message == "Query is too complex." {
                 error.message = format!(
                     "the query is more complex than this server's limit of {} \
                      (--graphql-max-complexity; every selected field counts once)",

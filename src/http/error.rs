@@ -34,8 +34,8 @@ pub enum ApiError {
     /// The method is not allowed on this resource.
     #[error("{0}")]
     MethodNotAllowed(String),
-    /// No acceptable representation exists.
-    #[error("none of the formats in the Accept header can be produced here; available: {0}")]
+    /// No acceptable representation exists: why.
+    #[error("{0}")]
     NotAcceptable(String),
     /// The request body's media type is not supported.
     #[error("{0}")]
@@ -43,6 +43,21 @@ pub enum ApiError {
     /// The body is longer than the server accepts.
     #[error("the body is larger than this server's limit of {0} bytes (--max-body-bytes)")]
     PayloadTooLarge(usize),
+    /// The body arrived too slowly: after a grace period it must keep up a minimum rate.
+    #[error(
+        "the body arrived too slowly: {received} bytes in {seconds} s, below the {rate} bytes \
+         per second a body must keep up after its first {grace} s"
+    )]
+    SlowBody {
+        /// Bytes received when the body fell behind.
+        received: usize,
+        /// Seconds since the body began.
+        seconds: u64,
+        /// The rate it had to keep up, in bytes per second.
+        rate: usize,
+        /// Seconds before the rate applies.
+        grace: u64,
+    },
     /// The server is too busy to take the request now.
     #[error(transparent)]
     Busy(#[from] crate::admission::Busy),
@@ -80,6 +95,7 @@ impl ResponseError for ApiError {
             Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::SlowBody { .. } => StatusCode::REQUEST_TIMEOUT,
             Self::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Store(error) => match error {
                 StoreError::Timeout(_) | StoreError::Unavailable(_) => {

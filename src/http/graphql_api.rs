@@ -11,12 +11,11 @@ use async_graphql::{Request, Variables};
 /// The media type of GraphQL responses (GraphQL over HTTP).
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
-/// Registers the routes; a GraphQL body may be `max_body` bytes long.
-pub fn configure(config: &mut web::ServiceConfig, max_body: usize) {
+/// Registers the routes.
+pub fn configure(config: &mut web::ServiceConfig) {
     config
         .service(
             web::resource("/graphql")
-                .app_data(web::PayloadConfig::new(max_body))
                 .route(web::get().to(get))
                 .route(web::post().to(post)),
         )
@@ -184,7 +183,7 @@ async fn run(
     answer_with(state, outcome, answer)
 }
 
-async fn post(state: State, request: HttpRequest, body: web::Bytes) -> HttpResponse {
+async fn post(state: State, request: HttpRequest, payload: web::Payload) -> HttpResponse {
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -212,6 +211,15 @@ async fn post(state: State, request: HttpRequest, body: web::Bytes) -> HttpRespo
     let answer = match answer_for(&request) {
         Ok(answer) => answer,
         Err(response) => return *response,
+    };
+    // A GraphQL body holds a document and its variables: four times the document's limit.
+    let limit = state.settings.graphql_max_document_bytes.saturating_mul(4);
+    let body = match super::read_body(payload, limit).await {
+        Ok(body) => body,
+        Err(error) => {
+            use actix_web::ResponseError;
+            return error_response(error.status_code(), error.to_string());
+        }
     };
     let json: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(json) => json,

@@ -38,8 +38,7 @@ fn negotiate_representation(
         if name.eq_ignore_ascii_case("html") {
             return Ok(Representation::Html);
         }
-        return formats::rdf_format_from_name(name)
-            .filter(|f| RDF_FORMATS.contains(f))
+        return formats::graph_format_from_name(name)
             .map(Representation::Rdf)
             .ok_or_else(|| ApiError::BadRequest(format!("unknown format '{name}'")));
     }
@@ -55,8 +54,25 @@ fn negotiate_representation(
             .skip(1)
             .map(|f| (Representation::Rdf(*f), formats::rdf_media_types(*f))),
     );
-    formats::negotiate(accept(request)?, &offers)?
-        .ok_or_else(|| ApiError::NotAcceptable(format!("text/html, {}", rdf_types())))
+    let accept = accept(request)?;
+    match formats::negotiate(accept, &offers)? {
+        Some(Representation::Rdf(format)) => Ok(Representation::Rdf(
+            formats::with_json_ld_profile(format, accept),
+        )),
+        Some(html) => Ok(html),
+        None => Err(ApiError::NotAcceptable(format!(
+            "none of the formats in the Accept header can be written for this page; available: \
+             text/html, {}",
+            rdf_types()
+        ))),
+    }
+}
+
+fn not_acceptable() -> ApiError {
+    ApiError::NotAcceptable(format!(
+        "none of the formats in the Accept header can be written here; available: {}",
+        rdf_types()
+    ))
 }
 
 fn rdf_types() -> String {
@@ -78,7 +94,7 @@ fn rdf_content_type(format: RdfFormat) -> String {
 }
 
 fn serialize(triples: &[Triple], format: RdfFormat) -> Result<Vec<u8>, ApiError> {
-    let mut serializer = sparql::rdf_serializer(format).for_writer(Vec::new());
+    let mut serializer = sparql::rdf_writer(format, Vec::new());
     for triple in triples {
         serializer
             .serialize_triple(triple)
@@ -94,11 +110,9 @@ pub(super) fn graph_response(
     format: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
     let format = match format {
-        Some(name) => formats::rdf_format_from_name(name)
-            .filter(|f| RDF_FORMATS.contains(f))
+        Some(name) => formats::graph_format_from_name(name)
             .ok_or_else(|| ApiError::BadRequest(format!("unknown RDF format '{name}'")))?,
-        None => formats::negotiate_rdf(accept(request)?, &RDF_FORMATS)?
-            .ok_or_else(|| ApiError::NotAcceptable(rdf_types()))?,
+        None => formats::negotiate_graph(accept(request)?)?.ok_or_else(not_acceptable)?,
     };
     Ok(HttpResponse::Ok()
         .content_type(rdf_content_type(format))
@@ -208,11 +222,9 @@ async fn export(request: HttpRequest, state: State) -> Result<HttpResponse, ApiE
         .map(|iri| sparql::parse_iri("graph", iri))
         .transpose()?;
     let format = match single(&params, "format")? {
-        Some(name) => formats::rdf_format_from_name(name)
-            .filter(|f| RDF_FORMATS.contains(f))
+        Some(name) => formats::graph_format_from_name(name)
             .ok_or_else(|| ApiError::BadRequest(format!("unknown RDF format '{name}'")))?,
-        None => formats::negotiate_rdf(accept(&request)?, &RDF_FORMATS)?
-            .ok_or_else(|| ApiError::NotAcceptable(rdf_types()))?,
+        None => formats::negotiate_graph(accept(&request)?)?.ok_or_else(not_acceptable)?,
     };
     if let Some(graph) = &graph {
         if !state.store.contains_graph(graph).await? {

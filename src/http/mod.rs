@@ -161,8 +161,6 @@ impl Server {
             (settings.stream_write_timeout + std::time::Duration::from_secs(30)).as_millis(),
         )
         .unwrap_or(u32::MAX);
-        // A GraphQL body holds a document and its variables: four times the document's limit.
-        let max_graphql_body = settings.graphql_max_document_bytes.saturating_mul(4);
         let cors_origins = settings.cors_origins.clone();
         let graphql = crate::graphql::GraphqlApi::new(store.clone(), &settings)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
@@ -191,7 +189,7 @@ impl Server {
                 .wrap(middleware::from_fn(security_headers))
                 .wrap(middleware::from_fn(observe))
                 .configure(sparql_api::configure)
-                .configure(|config| graphql_api::configure(config, max_graphql_body))
+                .configure(graphql_api::configure)
                 .configure(store_api::configure)
                 .configure(linked_data_api::configure)
                 .configure(ops_api::configure)
@@ -413,17 +411,44 @@ pub(crate) fn public_url(request: &HttpRequest, state: &AppState) -> String {
         .unwrap_or_else(|| format!("http://{}", state.settings.bind))
 }
 
-/// Reads a request body of at most `limit` bytes (413 past it).
+/// How long a request body may take before it must keep up [`BODY_MIN_RATE`].
+const BODY_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+/// The rate, in bytes per second, a body must keep up after [`BODY_GRACE`]: a client that
+/// trickles its body (a byte now and then) would otherwise hold a connection and a buffer for
+/// as long as it likes.
+const BODY_MIN_RATE: usize = 8 * 1024;
+
+/// Reads a request body of at most `limit` bytes (413 past it), arriving at least at
+/// [`BODY_MIN_RATE`] after [`BODY_GRACE`] (408 otherwise).
 pub(crate) async fn read_body(
-    payload: web::Payload,
+    mut payload: web::Payload,
     limit: usize,
 ) -> Result<bytes::Bytes, ApiError> {
-    match payload.to_bytes_limited(limit).await {
-        Ok(Ok(body)) => Ok(body),
-        Ok(Err(error)) => Err(ApiError::BadRequest(format!(
-            "the body could not be read: {error}"
-        ))),
-        Err(_) => Err(ApiError::PayloadTooLarge(limit)),
+    use futures_util::StreamExt;
+    let started = tokio::time::Instant::now();
+    let mut body = bytes::BytesMut::new();
+    loop {
+        // The time by which the next chunk must have come for the body to keep up the rate.
+        let due = BODY_GRACE.as_secs_f64() + body.len() as f64 / BODY_MIN_RATE as f64;
+        let deadline = started + std::time::Duration::from_secs_f64(due);
+        let chunk = match tokio::time::timeout_at(deadline, payload.next()).await {
+            Ok(None) => return Ok(body.freeze()),
+            Ok(Some(chunk)) => chunk.map_err(|error| {
+                ApiError::BadRequest(format!("the body could not be read: {error}"))
+            })?,
+            Err(_) => {
+                return Err(ApiError::SlowBody {
+                    received: body.len(),
+                    seconds: started.elapsed().as_secs(),
+                    rate: BODY_MIN_RATE,
+                    grace: BODY_GRACE.as_secs(),
+                })
+            }
+        };
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
     }
 }
 

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::admission::Weight;
 use crate::linked_data;
-use crate::sparql::{self, AnswerKind, DatasetParams, OutputFormat};
+use crate::sparql::{self, AnswerKind, DatasetParams, Negotiated, OutputFormat};
 use crate::store::QueryOutput;
 use crate::stream;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -120,12 +120,19 @@ async fn dispatch(
             };
             let query =
                 sparql::prepare_query(&text, Some(&endpoint), &dataset, &state.settings.limits())?;
-            let format = OutputFormat::negotiate(
+            // Clients name the format under any of these (SPARQLWrapper sends all three).
+            let requested: Vec<&str> = ["format", "output", "results"]
+                .iter()
+                .flat_map(|name| all(params, name))
+                .collect();
+            let format = match OutputFormat::negotiate(
                 AnswerKind::of(&query),
-                single(params, "format")?,
+                &requested,
                 accept(request)?,
-            )?
-            .ok_or_else(|| ApiError::NotAcceptable(available(AnswerKind::of(&query))))?;
+            )? {
+                Negotiated::Format(format) => format,
+                Negotiated::Unsatisfied(why) => return Err(ApiError::NotAcceptable(why)),
+            };
             let _evaluating = state.evaluate(Weight::Expensive).await?;
             state.metrics.count_queries("sparql", 1);
             let output = state.store.query(query, state.query_limits()).await?;
@@ -183,18 +190,4 @@ async fn dispatch(
 
 fn owned(values: Vec<&str>) -> Vec<String> {
     values.into_iter().map(str::to_owned).collect()
-}
-
-fn available(kind: AnswerKind) -> String {
-    let types: Vec<&str> = match kind {
-        AnswerKind::Results => crate::formats::RESULTS_FORMATS
-            .iter()
-            .map(|f| crate::formats::results_media_types(*f)[0])
-            .collect(),
-        AnswerKind::Graph => crate::formats::RDF_FORMATS
-            .iter()
-            .map(|f| crate::formats::rdf_media_types(*f)[0])
-            .collect(),
-    };
-    types.join(", ")
 }

@@ -159,15 +159,20 @@ async fn read(
     } else {
         RDF_FORMATS.to_vec()
     };
-    let format = formats::negotiate_rdf(accept(request)?, &offers)?.ok_or_else(|| {
-        ApiError::NotAcceptable(
-            offers
-                .iter()
-                .map(|f| formats::rdf_media_types(*f)[0])
-                .collect::<Vec<_>>()
-                .join(", "),
-        )
-    })?;
+    let accept = accept(request)?;
+    let format = formats::negotiate_rdf(accept, &offers)?
+        .map(|format| formats::with_json_ld_profile(format, accept))
+        .ok_or_else(|| {
+            ApiError::NotAcceptable(format!(
+                "none of the formats in the Accept header can be written for this graph; \
+                 available: {}",
+                offers
+                    .iter()
+                    .map(|f| formats::rdf_media_types(*f)[0])
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
     let media_type = formats::rdf_media_types(format)[0];
     let content_type = if media_type.starts_with("text/") {
         format!("{media_type}; charset=utf-8")

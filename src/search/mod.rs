@@ -233,10 +233,14 @@ fn schema() -> (Schema, Fields) {
 pub struct TextIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// The writer (`None` between [`TextIndex::tidy`] and the next write).
+    writer: Mutex<Option<IndexWriter>>,
     fields: Fields,
     /// The index's directory (`None` in memory).
     dir: Option<PathBuf>,
+    /// The same directory as tantivy reads it (`None` in memory): its cache of mapped files
+    /// keeps an entry for every file it ever mapped until it is pruned ([`TextIndex::tidy`]).
+    mapped: Option<tantivy::directory::MmapDirectory>,
     /// Whether the index reflects the store.
     ready: AtomicBool,
 }
@@ -249,7 +253,9 @@ impl TextIndex {
         std::fs::create_dir_all(dir)?;
         let (schema, fields) = schema();
         let mut fresh = false;
-        let index = match Index::open_in_dir(dir) {
+        let mapped =
+            tantivy::directory::MmapDirectory::open(dir).map_err(|e| IndexError(e.to_string()))?;
+        let index = match Index::open(mapped.clone()) {
             Ok(index) if index.schema() == schema => index,
             _ => {
                 // Nothing there, or an index of another layout: start over.
@@ -262,11 +268,11 @@ impl TextIndex {
                     }
                 }
                 fresh = true;
-                Index::create_in_dir(dir, schema)?
+                Index::create(mapped.clone(), schema, tantivy::IndexSettings::default())?
             }
         };
         let stale = fresh || dir.join(STALE_MARKER).exists();
-        let this = Self::new(index, fields, Some(dir.to_owned()))?;
+        let this = Self::new(index, fields, Some(dir.to_owned()), Some(mapped))?;
         if stale {
             this.mark_stale()?;
         } else {
@@ -278,12 +284,17 @@ impl TextIndex {
     /// An index in memory, for a store in memory; empty and ready.
     pub fn in_memory() -> Result<Self, IndexError> {
         let (schema, fields) = schema();
-        let this = Self::new(Index::create_in_ram(schema), fields, None)?;
+        let this = Self::new(Index::create_in_ram(schema), fields, None, None)?;
         this.ready.store(true, Ordering::SeqCst);
         Ok(this)
     }
 
-    fn new(index: Index, fields: Fields, dir: Option<PathBuf>) -> Result<Self, IndexError> {
+    fn new(
+        index: Index,
+        fields: Fields,
+        dir: Option<PathBuf>,
+        mapped: Option<tantivy::directory::MmapDirectory>,
+    ) -> Result<Self, IndexError> {
         index.tokenizers().register(
             ANALYZER,
             TextAnalyzer::builder(SimpleTokenizer::default())
@@ -299,11 +310,49 @@ impl TextIndex {
         Ok(Self {
             index,
             reader,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Some(writer)),
             fields,
             dir,
+            mapped,
             ready: AtomicBool::new(false),
         })
+    }
+
+    /// Lets go of what a long run of commits leaves behind: the cache entries of files that
+    /// merges deleted, and the writer's queue of past deletions (the writer is made anew, after
+    /// its merges under way have finished). Each commit adds to both, so a server that writes
+    /// for days calls this now and then.
+    pub fn tidy(&self) -> Result<(), IndexError> {
+        if let Some(mapped) = &self.mapped {
+            // Reading the cache's state prunes the entries of files no longer mapped.
+            let _ = mapped.get_cache_info();
+        }
+        let mut writer = self.lock_writer()?;
+        if let Some(old) = writer.take() {
+            // The directory admits one writer at a time: the old one goes first, once its merges
+            // are done. The next write makes the new one.
+            old.wait_merging_threads()?;
+        }
+        Ok(())
+    }
+
+    fn lock_writer(&self) -> Result<std::sync::MutexGuard<'_, Option<IndexWriter>>, IndexError> {
+        self.writer
+            .lock()
+            .map_err(|_| IndexError("poisoned".into()))
+    }
+
+    /// Runs `write` with the index's writer, made first if there is none.
+    fn with_writer<T>(
+        &self,
+        write: impl FnOnce(&mut IndexWriter) -> Result<T, IndexError>,
+    ) -> Result<T, IndexError> {
+        let mut writer = self.lock_writer()?;
+        let writer = match &mut *writer {
+            Some(writer) => writer,
+            empty => empty.insert(self.index.writer_with_num_threads(1, WRITER_HEAP)?),
+        };
+        write(writer)
     }
 
     /// Whether the index reflects the store; when it does not, search must scan.
@@ -336,12 +385,11 @@ impl TextIndex {
 
     /// Forgets every document.
     pub fn clear(&self) -> Result<(), IndexError> {
-        let mut writer = self
-            .writer
-            .lock()
-            .map_err(|_| IndexError("poisoned".into()))?;
-        writer.delete_all_documents()?;
-        writer.commit()?;
+        self.with_writer(|writer| {
+            writer.delete_all_documents()?;
+            writer.commit()?;
+            Ok(())
+        })?;
         self.reader.reload()?;
         Ok(())
     }
@@ -353,34 +401,33 @@ impl TextIndex {
         nodes: impl IntoIterator<Item = &'a NamedNode>,
         entries: impl IntoIterator<Item = Entry>,
     ) -> Result<(), IndexError> {
-        let mut writer = self
-            .writer
-            .lock()
-            .map_err(|_| IndexError("poisoned".into()))?;
-        for node in nodes {
-            writer.delete_term(Term::from_field_text(self.fields.iri, node.as_str()));
-        }
-        for entry in entries {
-            if entry.texts.is_empty() && entry.classes.is_empty() && entry.values.is_empty() {
-                continue;
+        self.with_writer(|writer| {
+            for node in nodes {
+                writer.delete_term(Term::from_field_text(self.fields.iri, node.as_str()));
             }
-            let mut doc = TantivyDocument::new();
-            doc.add_text(self.fields.iri, entry.node.as_str());
-            for text in &entry.texts {
-                doc.add_text(self.fields.words, spaced(text));
-                doc.add_text(
-                    self.fields.whole,
-                    cut(&text.to_lowercase(), WHOLE_TEXT_BYTES),
-                );
-                doc.add_text(self.fields.text, text);
+            for entry in entries {
+                if entry.texts.is_empty() && entry.classes.is_empty() && entry.values.is_empty() {
+                    continue;
+                }
+                let mut doc = TantivyDocument::new();
+                doc.add_text(self.fields.iri, entry.node.as_str());
+                for text in &entry.texts {
+                    doc.add_text(self.fields.words, spaced(text));
+                    doc.add_text(
+                        self.fields.whole,
+                        cut(&text.to_lowercase(), WHOLE_TEXT_BYTES),
+                    );
+                    doc.add_text(self.fields.text, text);
+                }
+                for class in &entry.classes {
+                    doc.add_text(self.fields.class, class.as_str());
+                }
+                self.add_values(&mut doc, &entry.values);
+                writer.add_document(doc)?;
             }
-            for class in &entry.classes {
-                doc.add_text(self.fields.class, class.as_str());
-            }
-            self.add_values(&mut doc, &entry.values);
-            writer.add_document(doc)?;
-        }
-        writer.commit()?;
+            writer.commit()?;
+            Ok(())
+        })?;
         self.reader.reload()?;
         Ok(())
     }

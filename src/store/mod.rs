@@ -10,6 +10,7 @@
 //! [`tokio::task::spawn_blocking`] (the HTTP layer and the GraphQL layer both do).
 
 pub mod embedded;
+mod fresh_variables;
 pub mod remote;
 
 use crate::search::{Hit, IndexedPage, PageRequest};

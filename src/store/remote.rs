@@ -1082,10 +1082,12 @@ impl Store for RemoteStore {
         if dataset.is_none() {
             *dataset = self.dataset(pattern).await?;
         }
+        super::fresh_variables::blank_nodes_as_variables(&mut query);
         self.run_query(query, limits).await
     }
 
-    async fn update(&self, update: Update) -> Result<(), StoreError> {
+    async fn update(&self, mut update: Update) -> Result<(), StoreError> {
+        super::fresh_variables::update_blank_nodes_as_variables(&mut update);
         let update = self.for_engine(update).await?;
         self.send_update(&update).await
     }

@@ -681,3 +681,62 @@ fn a_saturated_server_sheds_expensive_requests_and_keeps_answering_cheap_ones() 
     );
     still_answers(&app);
 }
+
+/// Sends a POST whose body of `length` bytes trickles in a few bytes a second; returns what
+/// the server answered, and when.
+fn trickled_post(url: &str, path: &str, content_type: &str, length: usize) -> (String, Duration) {
+    let port = url.rsplit(':').next().unwrap();
+    let mut stream = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\n\
+         Content-Length: {length}\r\n\r\n"
+    )
+    .unwrap();
+    let started = Instant::now();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while started.elapsed() < Duration::from_secs(60) {
+        // A few bytes now and then, as long as the server listens.
+        if stream.write_all(b"{   ").is_err() {
+            break;
+        }
+        match stream.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                answer.extend_from_slice(&buffer[..n]);
+                if answer.windows(4).any(|w| w == b"\r\n\r\n") && answer.ends_with(b"\n") {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => break,
+        }
+    }
+    (
+        String::from_utf8_lossy(&answer).into_owned(),
+        started.elapsed(),
+    )
+}
+
+#[test]
+fn a_body_that_trickles_in_is_cut_off() {
+    let app = spawn_app();
+    let url = app.url.clone();
+    let graphql =
+        std::thread::spawn(move || trickled_post(&url, "/graphql", "application/json", 100_000));
+    let (sparql, took) = trickled_post(&app.url, "/sparql", "application/sparql-query", 100_000);
+    assert!(sparql.starts_with("HTTP/1.1 408"), "{sparql}");
+    assert!(sparql.contains("the body arrived too slowly"), "{sparql}");
+    assert!(took < Duration::from_secs(30), "cut off after {took:?}");
+    let (graphql, _) = graphql.join().unwrap();
+    assert!(graphql.starts_with("HTTP/1.1 408"), "{graphql}");
+    assert!(graphql.contains(r#""errors""#), "{graphql}");
+    assert!(graphql.contains("the body arrived too slowly"), "{graphql}");
+    // Meanwhile, and after, the server answers.
+    still_answers(&app);
+}

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod cli;
+mod clients;
 mod competency;
 mod conformance;
 mod crash;

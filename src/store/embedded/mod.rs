@@ -340,6 +340,9 @@ impl Store for EmbeddedStore {
             self.evaluations.clone(),
         );
         let union = self.union_default_graph && query.dataset().is_none();
+        // A description gathers a resource's statements from every graph of the union, so the
+        // same statement comes once per graph stating it: the answer is a set, as CONSTRUCT's.
+        let describe = matches!(query, Query::Describe { .. });
         let timeout = limits.timeout;
         let store = self.store.clone();
         // Oxigraph's result iterators are not `Send`: one blocking thread evaluates the query
@@ -375,11 +378,17 @@ impl Store for EmbeddedStore {
                     );
                 }
                 Ok(QueryResults::Graph(triples)) => {
-                    let rows = triples.map(|triple| {
-                        triple
-                            .map(Row::Triple)
-                            .map_err(|e| evaluation_error(e, timeout))
-                    });
+                    let mut seen = HashSet::new();
+                    let rows = triples
+                        .filter(|triple| match triple {
+                            Ok(triple) if describe => seen.insert(triple.clone()),
+                            _ => true,
+                        })
+                        .map(|triple| {
+                            triple
+                                .map(Row::Triple)
+                                .map_err(|e| evaluation_error(e, timeout))
+                        });
                     hand_over(rows, |_| Head::Graph, head_sender, &row_sender);
                 }
             }

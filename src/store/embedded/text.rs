@@ -21,6 +21,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+/// How often a server that writes lets go of what its writes leave in memory
+/// ([`Indexing::tidy`]).
+const TIDY_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// How many nodes are read and replaced per index commit.
 const CHUNK: usize = 10_000;
 
@@ -125,6 +129,8 @@ pub struct Indexing {
     written_during_rebuild: Mutex<Option<HashSet<NamedNode>>>,
     /// Whether the index reads the union of all graphs (else the default graph only).
     union: AtomicBool,
+    /// When the last write tidied up after the writes before it.
+    tidied: Mutex<std::time::Instant>,
 }
 
 impl Indexing {
@@ -137,6 +143,7 @@ impl Indexing {
             rebuilding: AtomicBool::new(false),
             written_during_rebuild: Mutex::new(None),
             union: AtomicBool::new(union),
+            tidied: Mutex::new(std::time::Instant::now()),
         }
     }
 
@@ -179,7 +186,34 @@ impl Indexing {
         }
         self.writing.fetch_add(1, Ordering::SeqCst);
         let _writing = Writing(&self.writing);
-        self.write_and_reindex(store, touched, write)
+        let written = self.write_and_reindex(store, touched, write)?;
+        self.tidy_if_due(store)?;
+        Ok(written)
+    }
+
+    /// Every [`TIDY_EVERY`] of writing: what the writes since hold in memory goes to disk or is
+    /// let go. RocksDB's memtables would otherwise grow to hundreds of megabytes per column
+    /// family before it flushes them, and the index keeps a trace of every commit. The caller
+    /// holds the write lock.
+    fn tidy_if_due(&self, store: &oxigraph::store::Store) -> Result<(), StoreError> {
+        {
+            let mut tidied = self
+                .tidied
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if tidied.elapsed() < TIDY_EVERY {
+                return Ok(());
+            }
+            *tidied = std::time::Instant::now();
+        }
+        let started = std::time::Instant::now();
+        store.flush()?;
+        self.index.tidy()?;
+        tracing::debug!(
+            duration_ms = started.elapsed().as_secs_f64() * 1e3,
+            "memory tidied after writes"
+        );
+        Ok(())
     }
 
     fn write_and_reindex<T>(
