@@ -21,6 +21,7 @@ pub mod ontology;
 pub mod origin;
 pub mod search;
 pub mod shacl;
+pub mod site;
 pub mod sparql;
 pub mod store;
 pub mod stream;

@@ -140,14 +140,20 @@ async fn entity(
     match representation {
         Representation::Html => {
             state.metrics.count_queries("linked-data", 3);
-            let page = linked_data::page::entity_page(
+            let Some(page) = linked_data::page::entity_page(
                 &state.store,
                 iri.clone(),
                 &listing,
                 state.query_limits(),
             )
             .await?
-            .ok_or_else(|| ApiError::NotFound(format!("no entity {iri} in this graph")))?;
+            else {
+                return Ok(HttpResponse::NotFound()
+                    .content_type("text/html; charset=utf-8")
+                    .body(crate::site::not_found(&format!(
+                        "The graph says nothing of {iri}."
+                    ))));
+            };
             let base_iri = state.settings.base_iri.clone();
             // Rendering is linear in what the page shows, and still kept off the request threads.
             let html = web::block(move || {

@@ -9,6 +9,7 @@ pub mod error;
 mod graphql_api;
 mod linked_data_api;
 mod ops_api;
+mod site_api;
 mod sparql_api;
 mod store_api;
 
@@ -55,6 +56,10 @@ pub struct Scans {
     pub void: Kept<(String, Vec<oxigraph::model::Triple>)>,
     /// The store's size.
     pub size: Kept<crate::store::StoreSize>,
+    /// The home page's counts of each kind of entity, and the sources.
+    pub home: Kept<(Vec<crate::site::Kind>, Vec<crate::site::Source>)>,
+    /// The root lists of the GraphQL schema (field, type): fixed for the server's life.
+    pub kinds: std::sync::OnceLock<Vec<(String, String)>>,
 }
 
 /// A value kept for [`SCAN_TTL`] after it was made.
@@ -193,6 +198,8 @@ impl Server {
                 .configure(store_api::configure)
                 .configure(linked_data_api::configure)
                 .configure(ops_api::configure)
+                .configure(site_api::configure)
+                .default_service(web::to(site_api::not_found))
         })
         // Answers are written as they are produced; without TCP_NODELAY a small answer waits for
         // the client's delayed acknowledgement (~40 ms) between its head and its body.

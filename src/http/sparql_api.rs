@@ -40,6 +40,27 @@ async fn get(request: HttpRequest, state: State) -> Result<HttpResponse, ApiErro
         Some(query) => Operation::Query(query.to_owned()),
         None => Operation::None,
     };
+    // A browser gets the editor, and a query's answer as a page (the format parameters still
+    // download it).
+    let formatted = ["format", "output", "results"]
+        .iter()
+        .any(|name| !all(&params, name).is_empty());
+    if !formatted && request.method() == actix_web::http::Method::GET {
+        let data_types: &[&str] = &[
+            "application/sparql-results+json",
+            "application/sparql-results+xml",
+            "application/xml",
+            "text/turtle",
+            "application/ld+json",
+        ];
+        if super::site_api::prefers_html(&request, data_types)? {
+            let query = match &operation {
+                Operation::Query(text) => Some(text.as_str()),
+                _ => None,
+            };
+            return super::site_api::sparql_page(&request, &state, query).await;
+        }
+    }
     dispatch(&request, &state, operation, &params).await
 }
 

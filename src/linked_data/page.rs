@@ -358,15 +358,7 @@ impl EntityPage {
         let mut html = String::new();
         let _ = write!(
             html,
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>{title}</title>\
-             <link rel=\"alternate\" type=\"text/turtle\" href=\"?format=ttl\">\
-             <link rel=\"alternate\" type=\"application/ld+json\" href=\"?format=jsonld\">\
-             <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}}\
-             table{{border-collapse:collapse;width:100%}}td,th{{border-top:1px solid #ddd;padding:.4rem;vertical-align:top;text-align:left}}\
-             th{{width:14rem;font-weight:normal;color:#555}}ul{{margin:0;padding-left:1.2rem}}code{{font-size:.9em}}</style>\
-             </head><body><h1>{title}</h1><p><code>{iri}</code></p>\
+            "<h1>{title}</h1><p><code>{iri}</code></p>\
              <p>Also as <a href=\"?format=ttl\">Turtle</a>, <a href=\"?format=jsonld\">JSON-LD</a>, \
              <a href=\"?format=nt\">N-Triples</a>, <a href=\"?format=rdfxml\">RDF/XML</a>.</p>",
             title = escape(&title),
@@ -434,8 +426,13 @@ impl EntityPage {
             }
             html.push_str("</table>");
         }
-        html.push_str("</body></html>\n");
-        html
+        crate::site::layout_with_head(
+            &title,
+            "",
+            "<link rel=\"alternate\" type=\"text/turtle\" href=\"?format=ttl\">\
+             <link rel=\"alternate\" type=\"application/ld+json\" href=\"?format=jsonld\">",
+            &html,
+        )
     }
 }
 

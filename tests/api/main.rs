@@ -13,5 +13,6 @@ mod hostile;
 mod linked_data;
 mod ontology;
 mod remote;
+mod site;
 mod soak;
 mod validate;

@@ -1,0 +1,337 @@
+//! The web face's pages: home, search results, the SPARQL editor and its answers, and the page of
+//! something not found. The data comes through the GraphQL API and the SPARQL endpoint's own
+//! functions; `crate::site` writes the HTML.
+
+use super::error::ApiError;
+use super::{accept, parse_params, single, AppState};
+use crate::admission::Weight;
+use crate::linked_data::IriMapper;
+use crate::site::{self, Answer, Hit, Kind, Source};
+use crate::sparql::{self, DatasetParams};
+use crate::store::QueryOutput;
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::Value;
+
+type State = web::Data<AppState>;
+
+/// Rows (or statements) the results page shows; the downloads have them all.
+const SHOWN_ROWS: usize = 1000;
+
+/// Registers the routes.
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .route("/", web::get().to(|r, s| as_page(home(r, s))))
+        .route("/search", web::get().to(|r, s| as_page(search(r, s))));
+}
+
+/// A page's failure as a page: the error's status, and its message where the page would be (a
+/// busy server still answers 503 with `Retry-After`).
+async fn as_page(
+    page: impl std::future::Future<Output = Result<HttpResponse, ApiError>>,
+) -> Result<HttpResponse, ApiError> {
+    use actix_web::ResponseError;
+    match page.await {
+        Ok(response) => Ok(response),
+        Err(error @ ApiError::Busy(_)) => Err(error),
+        Err(error) => {
+            let status = error.status_code();
+            let message = if status.is_server_error() {
+                tracing::error!(%error, "a page failed");
+                "The server could not make this page.".to_owned()
+            } else {
+                error.to_string()
+            };
+            Ok(HttpResponse::build(status)
+                .content_type("text/html; charset=utf-8")
+                .body(site::error_page(&message)))
+        }
+    }
+}
+
+fn html(body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::VARY, "Accept"))
+        .body(body)
+}
+
+/// Whether the client would rather have HTML than any of `others` (a browser would; a program
+/// that accepts anything gets data).
+pub(super) fn prefers_html(request: &HttpRequest, others: &[&str]) -> Result<bool, ApiError> {
+    let offers = [(false, others), (true, &["text/html"][..])];
+    Ok(crate::formats::negotiate(accept(request)?, &offers)? == Some(true))
+}
+
+/// Runs a GraphQL query for a page; an error (a limit, the store) is the page's error.
+async fn graphql(state: &State, query: &str, variables: Value) -> Result<Value, ApiError> {
+    let request = async_graphql::Request::new(query)
+        .variables(async_graphql::Variables::from_json(variables));
+    let outcome = state.graphql.execute(request).await;
+    state
+        .metrics
+        .count_queries("graphql", outcome.queries as u64);
+    if let Some(error) = outcome.response.errors.first() {
+        return Err(ApiError::Store(crate::store::StoreError::Evaluation(
+            error.message.clone(),
+        )));
+    }
+    serde_json::to_value(&outcome.response.data)
+        .map_err(|e| ApiError::Store(crate::store::StoreError::Storage(e.to_string())))
+}
+
+/// The root lists of the GraphQL schema: (field, type), e.g. (`organizations`, `Organization`).
+async fn kinds(state: &State) -> Result<Vec<(String, String)>, ApiError> {
+    if let Some(kinds) = state.scans.kinds.get() {
+        return Ok(kinds.clone());
+    }
+    let schema = graphql(
+        state,
+        "{ __schema { queryType { fields { name type { name ofType { name } } } } } }",
+        Value::Null,
+    )
+    .await?;
+    let mut kinds = Vec::new();
+    for field in schema["__schema"]["queryType"]["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let ty = field["type"]["ofType"]["name"]
+            .as_str()
+            .or(field["type"]["name"].as_str())
+            .unwrap_or_default();
+        if let (Some(name), Some(type_name)) =
+            (field["name"].as_str(), ty.strip_suffix("Connection"))
+        {
+            kinds.push((name.to_owned(), type_name.to_owned()));
+        }
+    }
+    Ok(state.scans.kinds.get_or_init(|| kinds).clone())
+}
+
+async fn home(request: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {
+    let mapper = IriMapper {
+        base_iri: &state.settings.base_iri,
+    };
+    let (counts, sources) = match state.scans.home.fresh(|_| true) {
+        Some(kept) => kept,
+        None => {
+            let kinds = kinds(&state).await?;
+            let mut query = String::from("{");
+            for (field, _) in &kinds {
+                query.push_str(&format!(" {field} {{ totalCount }}"));
+            }
+            let has_sources = kinds.iter().any(|(field, _)| field == "sources");
+            if has_sources {
+                query
+                    .push_str(" sourceList: sources(first: 100) { nodes { iri label title url } }");
+            }
+            query.push_str(" }");
+            let data = graphql(&state, &query, Value::Null).await?;
+            let counts: Vec<Kind> = kinds
+                .iter()
+                .map(|(field, type_name)| Kind {
+                    type_name: type_name.clone(),
+                    count: data[field]["totalCount"].as_u64().unwrap_or(0),
+                })
+                .collect();
+            let sources: Vec<Source> = data["sourceList"]["nodes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|node| {
+                    Some(Source {
+                        iri: node["iri"].as_str()?.to_owned(),
+                        title: node["title"]
+                            .as_str()
+                            .or(node["label"].as_str())
+                            .map(str::to_owned),
+                        url: node["url"].as_str().map(str::to_owned),
+                    })
+                })
+                .collect();
+            state.scans.home.keep((counts.clone(), sources.clone()));
+            (counts, sources)
+        }
+    };
+    let _ = request;
+    Ok(html(site::home(&counts, &sources, &mapper)))
+}
+
+async fn search(request: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {
+    let params = parse_params(request.query_string().as_bytes())?;
+    let text = single(&params, "q")?.unwrap_or_default().trim().to_owned();
+    let type_name = single(&params, "type")?.filter(|t| !t.is_empty());
+    let mapper = IriMapper {
+        base_iri: &state.settings.base_iri,
+    };
+    let kinds = kinds(&state).await?;
+    if let Some(t) = type_name {
+        if !kinds.iter().any(|(_, k)| k == t) {
+            return Err(ApiError::BadRequest(format!(
+                "'{t}' is not a kind of entity here"
+            )));
+        }
+    }
+    let hit = |node: &Value, entity: &Value| -> Option<Hit> {
+        Some(Hit {
+            iri: entity["iri"].as_str()?.to_owned(),
+            label: entity["label"].as_str().map(str::to_owned),
+            type_name: entity["__typename"].as_str().unwrap_or_default().to_owned(),
+            matched: node["matched"].as_str().map(str::to_owned),
+        })
+    };
+    let (hits, facets) = if text.is_empty() {
+        let Some((field, type_name)) = type_name.and_then(|t| kinds.iter().find(|(_, k)| k == t))
+        else {
+            return Ok(html(site::search("", None, &[], &[], &mapper)));
+        };
+        let data = graphql(
+            &state,
+            &format!(
+                "{{ list: {field}(first: 100) {{ totalCount nodes {{ __typename iri label }} }} }}"
+            ),
+            Value::Null,
+        )
+        .await?;
+        let hits: Vec<Hit> = data["list"]["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|node| hit(&Value::Null, node))
+            .collect();
+        let facet = Kind {
+            type_name: type_name.clone(),
+            count: data["list"]["totalCount"].as_u64().unwrap_or(0),
+        };
+        (hits, vec![facet])
+    } else {
+        // The facets count the best 200 hits of every kind; the list shows the chosen kind's.
+        let data = graphql(
+            &state,
+            "query($text: String!) { search(text: $text, first: 200) { matched entity { __typename iri label } } }",
+            serde_json::json!({ "text": text }),
+        )
+        .await?;
+        let all: Vec<Hit> = data["search"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|node| hit(node, &node["entity"]))
+            .collect();
+        let mut facets: Vec<Kind> = Vec::new();
+        for hit in &all {
+            match facets.iter_mut().find(|k| k.type_name == hit.type_name) {
+                Some(kind) => kind.count += 1,
+                None => facets.push(Kind {
+                    type_name: hit.type_name.clone(),
+                    count: 1,
+                }),
+            }
+        }
+        facets.sort_by(|a, b| b.count.cmp(&a.count).then(a.type_name.cmp(&b.type_name)));
+        let hits = all
+            .into_iter()
+            .filter(|hit| type_name.is_none_or(|t| hit.type_name == t))
+            .take(100)
+            .collect();
+        (hits, facets)
+    };
+    Ok(html(site::search(
+        &text, type_name, &hits, &facets, &mapper,
+    )))
+}
+
+/// The SPARQL editor for a browser, with the answer of `query` when there is one. A query that
+/// cannot be answered is shown with its error, on the editor, as a 400.
+pub(super) async fn sparql_page(
+    request: &HttpRequest,
+    state: &State,
+    query: Option<&str>,
+) -> Result<HttpResponse, ApiError> {
+    let mapper = IriMapper {
+        base_iri: &state.settings.base_iri,
+    };
+    let Some(text) = query else {
+        return Ok(html(site::sparql_editor("", &Answer::None, &mapper)));
+    };
+    let endpoint = format!("{}/sparql", super::public_url(request, state));
+    let answer = match answer(state, text, &endpoint).await {
+        Ok(answer) => answer,
+        Err(error @ ApiError::Busy(_)) => return Err(error),
+        Err(error) => {
+            use actix_web::ResponseError;
+            let status = error.status_code();
+            let page = site::sparql_editor(text, &Answer::Error(error.to_string()), &mapper);
+            return Ok(HttpResponse::build(status)
+                .content_type("text/html; charset=utf-8")
+                .body(page));
+        }
+    };
+    Ok(html(site::sparql_editor(text, &answer, &mapper)))
+}
+
+async fn answer(state: &State, text: &str, endpoint: &str) -> Result<Answer, ApiError> {
+    let query = sparql::prepare_query(
+        text,
+        Some(endpoint),
+        &DatasetParams::default(),
+        &state.settings.limits(),
+    )?;
+    let _evaluating = state.evaluate(Weight::Expensive).await?;
+    state.metrics.count_queries("sparql", 1);
+    let output = state.store.query(query, state.query_limits()).await?;
+    // The first rows, read on a blocking thread (the store's iterators block).
+    tokio::task::spawn_blocking(move || -> Result<Answer, ApiError> {
+        Ok(match output {
+            QueryOutput::Boolean(value) => Answer::Boolean(value),
+            QueryOutput::Solutions {
+                variables, rows, ..
+            } => {
+                let mut shown = Vec::new();
+                let mut more = false;
+                for row in rows {
+                    if shown.len() == SHOWN_ROWS {
+                        more = true;
+                        break;
+                    }
+                    shown.push(row?);
+                }
+                Answer::Solutions {
+                    variables: variables.iter().map(|v| v.as_str().to_owned()).collect(),
+                    rows: shown,
+                    more,
+                }
+            }
+            QueryOutput::Graph(triples) => {
+                let mut shown = Vec::new();
+                let mut more = false;
+                for triple in triples {
+                    if shown.len() == SHOWN_ROWS {
+                        more = true;
+                        break;
+                    }
+                    shown.push(triple?);
+                }
+                Answer::Graph {
+                    triples: shown,
+                    more,
+                }
+            }
+        })
+    })
+    .await
+    .map_err(|e| ApiError::Store(crate::store::StoreError::Storage(e.to_string())))?
+}
+
+/// What an unknown path answers: an HTML page for a browser, a line of text otherwise.
+pub(super) async fn not_found(request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let what = format!("There is nothing at {} here.", request.path());
+    if prefers_html(&request, &["text/plain"])? {
+        return Ok(HttpResponse::NotFound()
+            .content_type("text/html; charset=utf-8")
+            .body(site::not_found(&what)));
+    }
+    Err(ApiError::NotFound(what))
+}

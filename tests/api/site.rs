@@ -1,0 +1,145 @@
+//! The web face, as a browser asks for it: the home page, search, the SPARQL editor and its
+//! answers, pages for what is not there. Programs asking the same URLs still get data.
+
+use crate::helpers::{spawn_app, TestApp};
+
+/// What Chromium and Firefox send for a page.
+const BROWSER: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+fn page(app: &TestApp, path: &str) -> (u16, String) {
+    let response = app.get(path).header("accept", BROWSER).send().unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        content_type.starts_with("text/html"),
+        "{path}: {content_type}"
+    );
+    assert!(
+        response.headers().contains_key("content-security-policy"),
+        "{path}"
+    );
+    (status, response.text().unwrap())
+}
+
+#[test]
+fn the_home_page_offers_search_kinds_and_sources() {
+    let app = spawn_app();
+    let (status, html) = page(&app, "/");
+    assert_eq!(status, 200);
+    assert!(html.contains("action=\"/search\""), "a search box");
+    assert!(
+        html.contains("<a href=\"/search?type=Organization\">organization</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("/export?format=ttl&amp;graph="),
+        "the sources, with their statements"
+    );
+    for tool in [
+        "/sparql",
+        "/graphql",
+        "/.well-known/void",
+        "/export?format=nq",
+    ] {
+        assert!(html.contains(&format!("href=\"{tool}\"")), "{tool}");
+    }
+}
+
+#[test]
+fn search_finds_entities_and_counts_their_kinds() {
+    let app = spawn_app();
+    let (status, html) = page(&app, "/search?q=itu");
+    assert_eq!(status, 200);
+    let first_row = html.split("<tbody>").nth(1).unwrap_or_default();
+    assert!(
+        first_row.starts_with("<tr><td><a href=\"/id/org/itu\">"),
+        "ITU first: {first_row}"
+    );
+    assert!(
+        html.contains("/search?q=itu&amp;type=FocusGroup"),
+        "a facet per kind"
+    );
+    let (_, html) = page(&app, "/search?q=itu&type=FocusGroup");
+    assert!(
+        !html.contains("/id/org/itu\""),
+        "the facet filters the list"
+    );
+    let (_, html) = page(&app, "/search?type=Organization");
+    assert!(
+        html.contains("href=\"/id/org/itu\""),
+        "a kind lists its entities"
+    );
+    let (status, _) = page(&app, "/search?type=NoSuchKind");
+    assert_eq!(status, 400);
+    let (_, html) = page(&app, "/search?q=%3Cscript%3Ealert(1)%3C/script%3E");
+    assert!(!html.contains("<script>alert(1)"), "the request is escaped");
+}
+
+#[test]
+fn the_sparql_editor_answers_in_the_browser_and_programs_get_data() {
+    let app = spawn_app();
+    let (status, html) = page(&app, "/sparql");
+    assert_eq!(status, 200);
+    assert!(html.contains("<textarea"), "an editor");
+    assert!(
+        html.contains("PREFIX org: &lt;http://www.w3.org/ns/org#&gt;"),
+        "prefixes given"
+    );
+    assert!(html.contains("/sparql?query="), "example queries");
+    let query = "SELECT ?o WHERE { <https://w3id.org/kgql/id/org/itu> <http://www.w3.org/2004/02/skos/core#altLabel> ?o }";
+    let url = format!(
+        "/sparql?query={}",
+        form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
+    );
+    let (status, html) = page(&app, &url);
+    assert_eq!(status, 200);
+    assert!(html.contains("<th>?o</th>"), "{html}");
+    assert!(html.contains("<td>ITU <small>@en</small></td>"), "{html}");
+    assert!(html.contains("&amp;format=csv"), "downloads");
+    let (status, html) = page(&app, "/sparql?query=SELEC%20x");
+    assert_eq!(status, 400);
+    assert!(html.contains("class=\"error\""), "{html}");
+    // A program keeps getting data from the same URLs.
+    let response = app.get(&url).send().unwrap();
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/sparql-results+json"));
+    let response = app
+        .get(&format!("{url}&format=csv"))
+        .header("accept", BROWSER)
+        .send()
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "text/csv");
+    let response = app.get("/sparql").send().unwrap();
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/turtle"));
+}
+
+#[test]
+fn what_is_not_there_has_a_page_for_people_and_a_line_for_programs() {
+    let app = spawn_app();
+    let (status, html) = page(&app, "/no/such/page");
+    assert_eq!(status, 404);
+    assert!(html.contains("href=\"/\""), "a way home");
+    assert!(html.contains("action=\"/search\""), "a search box");
+    let (status, _) = page(&app, "/id/org/no-such-organisation");
+    assert_eq!(status, 404);
+    let response = app.get("/no/such/page").send().unwrap();
+    assert_eq!(response.status(), 404);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    // Entity pages link home too.
+    let (status, html) = page(&app, "/id/org/itu");
+    assert_eq!(status, 200);
+    assert!(html.contains("<a class=\"name\" href=\"/\">"), "{html}");
+}
