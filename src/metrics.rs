@@ -113,6 +113,12 @@ impl Metrics {
 
     /// Records a served request.
     pub fn observe_request(&self, route: &str, method: &str, status: u16, duration: Duration) {
+        // Methods are any token a client sends: only the standard ones get a series of their
+        // own, so that no client can grow the registry without bound.
+        let method = match method {
+            "GET" | "HEAD" | "POST" | "PUT" | "DELETE" | "OPTIONS" | "PATCH" => method,
+            _ => "other",
+        };
         self.requests
             .get_or_create(&RequestLabels {
                 route: route.to_owned(),

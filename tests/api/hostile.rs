@@ -740,3 +740,20 @@ fn a_body_that_trickles_in_is_cut_off() {
     // Meanwhile, and after, the server answers.
     still_answers(&app);
 }
+
+#[test]
+fn made_up_methods_do_not_grow_the_metrics() {
+    let app = spawn_app();
+    let client = reqwest::blocking::Client::new();
+    for i in 0..50 {
+        let method = reqwest::Method::from_bytes(format!("MADEUP{i}").as_bytes()).unwrap();
+        let response = client
+            .request(method, format!("{}/sparql", app.url))
+            .send()
+            .unwrap();
+        assert!(response.status().is_client_error(), "{}", response.status());
+    }
+    let metrics = app.get("/metrics").send().unwrap().text().unwrap();
+    assert!(!metrics.contains("MADEUP"), "one series per made-up method");
+    assert!(metrics.contains("method=\"other\""), "{metrics}");
+}
