@@ -9,7 +9,7 @@
 use super::{IriMapper, RDFS_LABEL, SKOS_PREF_LABEL};
 use crate::sparql::{bind, bind_each, constant_query};
 use crate::store::{QueryLimits, QueryOutput, SharedStore, StoreError};
-use oxigraph::model::vocab::xsd;
+use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{BlankNode, Literal, NamedNode, Term, TermRef};
 use spargebra::term::GroundTerm;
 use std::collections::HashMap;
@@ -42,12 +42,21 @@ static LABELS: LazyLock<spargebra::Query> = LazyLock::new(|| {
     constant_query(
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
          PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+         PREFIX dcterms: <http://purl.org/dc/terms/>
          SELECT ?x ?lp ?label WHERE {
-           VALUES ?lp { skos:prefLabel rdfs:label }
+           VALUES ?lp { skos:prefLabel rdfs:label dcterms:title }
            ?x ?lp ?label FILTER(isLiteral(?label))
          }",
     )
 });
+
+/// The graphs (sources) that state each of an entity's statements.
+static SOURCES: LazyLock<spargebra::Query> = LazyLock::new(|| {
+    constant_query("SELECT DISTINCT ?p ?v ?g WHERE { GRAPH ?g { ?entity ?p ?v } } LIMIT 5000")
+});
+
+/// The namespace of SHACL: the shapes that name an entity are not facts about it.
+const SHACL: &str = "http://www.w3.org/ns/shacl#";
 
 /// How many statements about inline blank nodes a page shows at most.
 const MAX_BLANK_STATEMENTS: usize = 1000;
@@ -98,6 +107,11 @@ pub struct EntityPage {
     labels: HashMap<String, String>,
     /// The statements of the blank nodes shown.
     blanks: HashMap<BlankNode, Vec<(NamedNode, Term)>>,
+    /// The sources that state each statement about the entity (by property and value): numbers
+    /// in `sources`, from 1.
+    stated_in: HashMap<(String, Term), Vec<usize>>,
+    /// The sources of the statements shown, in the order the page numbers them.
+    sources: Vec<NamedNode>,
     /// Whether only one property's links are shown.
     focused: bool,
 }
@@ -141,7 +155,45 @@ pub async fn entity_page(
             }
         }
     }
-    // The labels of every IRI shown: the entity, the properties, the values, inside blank nodes.
+    // The sources of the statements shown (outgoing: what is said about the entity).
+    let mut stated_in: HashMap<(String, Term), Vec<usize>> = HashMap::new();
+    let mut sources: Vec<NamedNode> = Vec::new();
+    if groups.iter().any(|g| !g.incoming) {
+        let rows = crate::sparql::select(
+            store,
+            bind(SOURCES.clone(), "entity", entity.clone()),
+            limits,
+        )
+        .await?;
+        for row in rows {
+            if let (Some(Term::NamedNode(p)), Some(v), Some(Term::NamedNode(g))) =
+                (row.get("p"), row.get("v"), row.get("g"))
+            {
+                let shown = groups.iter().any(|group| {
+                    !group.incoming && &group.property == p && group.values.contains(v)
+                });
+                if !shown {
+                    continue;
+                }
+                let number = match sources.iter().position(|s| s == g) {
+                    Some(i) => i + 1,
+                    None => {
+                        sources.push(g.clone());
+                        sources.len()
+                    }
+                };
+                let numbers = stated_in
+                    .entry((p.as_str().to_owned(), v.clone()))
+                    .or_default();
+                if !numbers.contains(&number) {
+                    numbers.push(number);
+                    numbers.sort_unstable();
+                }
+            }
+        }
+    }
+    // The labels of every IRI shown: the entity, the properties, the values, inside blank nodes,
+    // the sources.
     let mut shown: Vec<GroundTerm> = vec![entity.clone().into()];
     let mut seen = std::collections::HashSet::new();
     seen.insert(entity.as_str().to_owned());
@@ -155,7 +207,8 @@ pub async fn entity_page(
                 .values()
                 .flatten()
                 .flat_map(|(p, o)| [TermRef::from(p), o.as_ref()]),
-        );
+        )
+        .chain(sources.iter().map(TermRef::from));
     for term in iris {
         if let TermRef::NamedNode(iri) = term {
             if seen.insert(iri.as_str().to_owned()) {
@@ -188,6 +241,8 @@ pub async fn entity_page(
             .map(|(iri, (_, label))| (iri, label))
             .collect(),
         blanks,
+        stated_in,
+        sources,
         focused: request.focus.is_some(),
     }))
 }
@@ -229,7 +284,7 @@ async fn gather(
                 continue;
             };
             let incoming = way.value() == "in";
-            if incoming && value.is_blank_node() {
+            if incoming && value.is_blank_node() || property.as_str().starts_with(SHACL) {
                 continue;
             }
             let group = match groups.last_mut() {
@@ -350,6 +405,34 @@ impl EntityPage {
         }
     }
 
+    /// The sources that state `value` of `group` (outgoing statements), as numbered links.
+    fn cite(&self, group: &LinkGroup, value: &Term, html: &mut String) {
+        if group.incoming {
+            return;
+        }
+        let key = (group.property.as_str().to_owned(), value.clone());
+        let Some(numbers) = self.stated_in.get(&key) else {
+            return;
+        };
+        html.push_str(" <sup>");
+        for (i, n) in numbers.iter().enumerate() {
+            if i > 0 {
+                html.push(',');
+            }
+            let title = self
+                .sources
+                .get(n - 1)
+                .map(|s| self.label(s.as_str()).unwrap_or(s.as_str()))
+                .unwrap_or_default();
+            let _ = write!(
+                html,
+                "<a href=\"#source-{n}\" title=\"{}\">{n}</a>",
+                escape(title)
+            );
+        }
+        html.push_str("</sup>");
+    }
+
     /// Renders the page as a self-contained HTML document.
     pub fn render(&self, mapper: &IriMapper<'_>) -> String {
         let title = self
@@ -377,12 +460,29 @@ impl EntityPage {
                 continue;
             }
             let _ = write!(html, "<h2>{heading}</h2><table>");
-            for group in groups {
-                let _ = write!(
-                    html,
-                    "<tr><th>{}</th><td>",
+            let property_labels: Vec<Option<&str>> = groups
+                .iter()
+                .map(|g| self.label(g.property.as_str()))
+                .collect();
+            for (index, group) in groups.iter().enumerate() {
+                let mut property = if group.property.as_ref() == rdf::TYPE
+                    && self.label(rdf::TYPE.as_str()).is_none()
+                {
+                    "kind".to_owned()
+                } else {
                     self.link(group.property.as_str(), mapper)
-                );
+                };
+                // Two properties that read the same (`owl:sameAs`, `schema:sameAs`) show their
+                // compact IRIs too.
+                let label = property_labels[index];
+                if label.is_some() && property_labels.iter().filter(|l| **l == label).count() > 1 {
+                    let _ = write!(
+                        property,
+                        " <small>{}</small>",
+                        escape(&mapper.compact(group.property.as_str()))
+                    );
+                }
+                let _ = write!(html, "<tr><th>{property}</th><td>");
                 let shown = group.values.len();
                 if self.focused {
                     let _ = write!(
@@ -393,13 +493,37 @@ impl EntityPage {
                         group.total
                     );
                 }
+                // Values that would read the same (two vocabularies' `Organization`) show
+                // their compact IRIs too.
+                let texts: Vec<Option<&str>> = group
+                    .values
+                    .iter()
+                    .map(|v| match v {
+                        Term::NamedNode(n) => self.label(n.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                let ambiguous = |i: usize| {
+                    texts[i].is_some() && texts.iter().filter(|t| **t == texts[i]).count() > 1
+                };
+                let value = |i: usize, v: &Term, html: &mut String| {
+                    self.term(v, mapper, html);
+                    if let (true, Term::NamedNode(n)) = (ambiguous(i), v) {
+                        let _ = write!(
+                            html,
+                            " <small>{}</small>",
+                            escape(&mapper.compact(n.as_str()))
+                        );
+                    }
+                    self.cite(group, v, html);
+                };
                 if shown == 1 && group.total == 1 {
-                    self.term(&group.values[0], mapper, &mut html);
+                    value(0, &group.values[0], &mut html);
                 } else {
                     html.push_str("<ul>");
-                    for value in &group.values {
+                    for (i, v) in group.values.iter().enumerate() {
                         html.push_str("<li>");
-                        self.term(value, mapper, &mut html);
+                        value(i, v, &mut html);
                         html.push_str("</li>");
                     }
                     html.push_str("</ul>");
@@ -425,6 +549,21 @@ impl EntityPage {
                 html.push_str("</td></tr>");
             }
             html.push_str("</table>");
+        }
+        if !self.sources.is_empty() {
+            html.push_str(
+                "<h2 id=\"sources\">Sources</h2><p>The numbers beside a value say which \
+                 sources state it; sources that disagree state different values.</p><ol>",
+            );
+            for (i, source) in self.sources.iter().enumerate() {
+                let _ = write!(
+                    html,
+                    "<li id=\"source-{}\">{}</li>",
+                    i + 1,
+                    self.link(source.as_str(), mapper)
+                );
+            }
+            html.push_str("</ol>");
         }
         crate::site::layout_with_head(
             &title,
@@ -455,6 +594,8 @@ mod tests {
                 .map(|(iri, label)| ((*iri).to_owned(), (*label).to_owned()))
                 .collect(),
             blanks: HashMap::new(),
+            stated_in: HashMap::new(),
+            sources: Vec::new(),
             focused: false,
         }
     }

@@ -143,3 +143,34 @@ fn what_is_not_there_has_a_page_for_people_and_a_line_for_programs() {
     assert_eq!(status, 200);
     assert!(html.contains("<a class=\"name\" href=\"/\">"), "{html}");
 }
+
+#[test]
+fn an_entity_page_cites_the_sources_of_each_value() {
+    let app = spawn_app();
+    let (status, html) = page(&app, "/id/org/itu");
+    assert_eq!(status, 200);
+    assert!(html.contains("<h2 id=\"sources\">Sources</h2>"), "{html}");
+    assert!(html.contains("<li id=\"source-1\">"), "{html}");
+    // The founding date comes with the number of the source that states it.
+    let founding = html
+        .split("1865-05-17")
+        .nth(1)
+        .expect("the founding date is shown");
+    assert!(
+        founding
+            .trim_start()
+            .starts_with("<small>xsd:date</small> <sup><a href=\"#source-"),
+        "{founding:.200}"
+    );
+    assert!(html.contains("<th>kind</th>"), "rdf:type reads as a word");
+    assert!(
+        !html.contains("targetNode"),
+        "shapes are not facts about ITU"
+    );
+    // Two classes labelled alike are told apart.
+    assert!(
+        html.contains("<small>schema:Organization</small>"),
+        "{html}"
+    );
+    assert!(html.contains("<small>org:Organization</small>"), "{html}");
+}
