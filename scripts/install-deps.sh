@@ -4,7 +4,9 @@
 # (HTTPS to a remote SPARQL engine), raptor2-utils (rapper, an independent
 # RDF parser the tests check exports with), Python's rdflib, pyshacl (an independent SHACL
 # validator) and SPARQLWrapper (clients the tests drive), and the npm packages of the GraphQL
-# clients in tests/graphql-http (installed from its package-lock.json). Safe to run again: it does nothing when everything is there.
+# clients in tests/graphql-http and of the browser tests in tests/browser (Debian's chromium,
+# driven by playwright-core, checked by axe-core), each installed from its package-lock.json.
+# Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 
 missing=()
@@ -22,6 +24,8 @@ if ! has_libclang; then
   missing+=(libclang-dev)
 fi
 pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev pkg-config)
+# The browser the page tests drive (tests/browser).
+command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core)
 if ((${#missing[@]})); then
   sudo=""
   [[ $(id -u) -eq 0 ]] || sudo="sudo"
@@ -39,4 +43,10 @@ graphql_http_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/graphql
 if [[ ! -d "$graphql_http_dir/node_modules/graphql-http" || ! -d "$graphql_http_dir/node_modules/get-graphql-schema" ]]; then
   echo "installing npm packages in tests/graphql-http" >&2
   (cd "$graphql_http_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+browser_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/browser"
+if [[ ! -d "$browser_dir/node_modules/playwright-core" || ! -d "$browser_dir/node_modules/axe-core" ]]; then
+  echo "installing npm packages in tests/browser" >&2
+  (cd "$browser_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

@@ -73,7 +73,7 @@ pub fn layout_with_head(title: &str, search: &str, head: &str, body: &str) -> St
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · kgql</title>{head}<style>{STYLE}</style></head><body>\
+         <title>{title} · kgql</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">{head}<style>{STYLE}</style></head><body>\
          <a class=\"skip\" href=\"#main\">Skip to content</a>\
          <header><a class=\"name\" href=\"/\">kgql</a>\
          <form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">\

@@ -22,7 +22,17 @@ const SHOWN_ROWS: usize = 1000;
 pub fn configure(config: &mut web::ServiceConfig) {
     config
         .route("/", web::get().to(|r, s| as_page(home(r, s))))
-        .route("/search", web::get().to(|r, s| as_page(search(r, s))));
+        .route("/search", web::get().to(|r, s| as_page(search(r, s))))
+        .route("/favicon.ico", web::get().to(favicon))
+        .route("/favicon.svg", web::get().to(favicon));
+}
+
+/// The site's icon (browsers ask for `/favicon.ico` whatever the page says).
+async fn favicon() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(include_str!("../../assets/site/favicon.svg"))
 }
 
 /// A page's failure as a page: the error's status, and its message where the page would be (a

@@ -1,6 +1,7 @@
 //! Integration tests: a real server on a free port, a real on-disk store, real HTTP.
 
 mod bad_input;
+mod browser;
 mod cli;
 mod clients;
 mod competency;
