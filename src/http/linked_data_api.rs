@@ -135,7 +135,8 @@ async fn entity(
         .iri(&path)
         .ok_or_else(|| ApiError::NotFound(format!("'{path}' is not a valid entity path")))?;
     // The paging parameters are checked whatever the representation.
-    let listing = page_request(&params, state.settings.html_max_links)?;
+    let mut listing = page_request(&params, state.settings.html_max_links)?;
+    listing.languages = reader_languages(&request, &params)?;
     let _evaluating = state.evaluate(Weight::Cheap).await?;
     match representation {
         Representation::Html => {
@@ -165,7 +166,7 @@ async fn entity(
             .map_err(|e| ApiError::Store(crate::store::StoreError::Storage(e.to_string())))?;
             Ok(HttpResponse::Ok()
                 .insert_header(ContentType::html())
-                .insert_header((header::VARY, "Accept"))
+                .insert_header((header::VARY, "Accept, Accept-Language"))
                 .body(html))
         }
         Representation::Rdf(format) => {
@@ -219,7 +220,53 @@ fn page_request(params: &[(String, String)], max_links: usize) -> Result<PageReq
             ))
         }
     };
-    Ok(PageRequest { max_links, focus })
+    Ok(PageRequest {
+        max_links,
+        focus,
+        languages: Vec::new(),
+    })
+}
+
+/// The languages a reader wants labels in: `lang` when the page was asked for one, else the
+/// `Accept-Language` header's, most wanted first (at most eight; malformed tags are skipped).
+fn reader_languages(
+    request: &HttpRequest,
+    params: &[(String, String)],
+) -> Result<Vec<String>, ApiError> {
+    let is_tag = |tag: &str| {
+        !tag.is_empty()
+            && tag.len() <= 35
+            && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    if let Some(lang) = single(params, "lang")? {
+        if !is_tag(lang) {
+            return Err(ApiError::BadRequest(format!(
+                "'lang' is a language tag (en, fr, zh-Hans…), not '{lang}'"
+            )));
+        }
+        return Ok(vec![lang.to_ascii_lowercase()]);
+    }
+    let Some(header) = request
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Ok(Vec::new());
+    };
+    let mut wanted: Vec<(f32, String)> = header
+        .split(',')
+        .filter_map(|part| {
+            let mut pieces = part.split(';');
+            let tag = pieces.next()?.trim().to_ascii_lowercase();
+            let quality = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+            (is_tag(&tag) && quality > 0.0).then_some((quality, tag))
+        })
+        .take(8)
+        .collect();
+    wanted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    Ok(wanted.into_iter().map(|(_, tag)| tag).collect())
 }
 
 async fn export(request: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {

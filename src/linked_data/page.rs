@@ -68,6 +68,9 @@ pub struct PageRequest {
     pub max_links: usize,
     /// One property's links only, from an offset: the page that follows "and N more".
     pub focus: Option<Focus>,
+    /// The reader's languages, most wanted first (language tags, lower-cased): labels in them
+    /// are preferred, then English, then any.
+    pub languages: Vec<String>,
 }
 
 /// The links of one property in one direction, from an offset.
@@ -112,6 +115,8 @@ pub struct EntityPage {
     stated_in: HashMap<(String, Term), Vec<usize>>,
     /// The sources of the statements shown, in the order the page numbers them.
     sources: Vec<NamedNode>,
+    /// The languages of the entity's labels, and the one the page reads in (if asked).
+    languages: (Vec<String>, Option<String>),
     /// Whether only one property's links are shown.
     focused: bool,
 }
@@ -217,14 +222,24 @@ pub async fn entity_page(
         }
     }
     let rows = crate::sparql::select(store, bind_each(LABELS.clone(), "x", shown), limits).await?;
-    let mut best: HashMap<String, (u8, String)> = HashMap::new();
+    let mut best: HashMap<String, (u32, String)> = HashMap::new();
+    // The languages the entity's own labels come in (for the page's language switch).
+    let mut label_languages: Vec<String> = Vec::new();
     for row in rows {
         let (Some(Term::NamedNode(x)), Some(Term::NamedNode(lp)), Some(Term::Literal(label))) =
             (row.get("x"), row.get("lp"), row.get("label"))
         else {
             continue;
         };
-        let rank = label_rank(lp.as_str(), label);
+        let rank = label_rank(lp.as_str(), label, &request.languages);
+        if x == &entity {
+            if let Some(language) = label.language() {
+                let language = language.to_ascii_lowercase();
+                if !label_languages.contains(&language) {
+                    label_languages.push(language);
+                }
+            }
+        }
         let entry = best
             .entry(x.as_str().to_owned())
             .or_insert((0, String::new()));
@@ -243,22 +258,36 @@ pub async fn entity_page(
         blanks,
         stated_in,
         sources,
+        languages: (label_languages, request.languages.first().cloned()),
         focused: request.focus.is_some(),
     }))
 }
 
-/// How good a label is: an English `skos:prefLabel`, an English `rdfs:label`, any
-/// `skos:prefLabel`, any `rdfs:label`.
-fn label_rank(property: &str, label: &Literal) -> u8 {
-    let english = label
-        .language()
-        .is_some_and(|l| l.eq_ignore_ascii_case("en") || l.to_ascii_lowercase().starts_with("en-"));
-    match (property, english) {
-        (SKOS_PREF_LABEL, true) => 4,
-        (RDFS_LABEL, true) => 3,
-        (SKOS_PREF_LABEL, false) => 2,
+/// How good a label is for a reader of `languages`: a label in a language they want beats one
+/// in a language they want less, then English, then any; within a language, `skos:prefLabel`
+/// beats `rdfs:label`, which beats a title.
+fn label_rank(property: &str, label: &Literal, languages: &[String]) -> u32 {
+    let kind = match property {
+        SKOS_PREF_LABEL => 3,
+        RDFS_LABEL => 2,
         _ => 1,
-    }
+    };
+    let matches = |wanted: &str| {
+        label.language().is_some_and(|l| {
+            let l = l.to_ascii_lowercase();
+            l == wanted
+                || l.starts_with(&format!("{wanted}-"))
+                || wanted.starts_with(&format!("{l}-"))
+        })
+    };
+    let wanted = languages.len() as u32;
+    let place = languages
+        .iter()
+        .position(|wanted| matches(wanted))
+        .map(|i| wanted - i as u32 + 1)
+        .or_else(|| matches("en").then_some(1))
+        .unwrap_or(0);
+    place * 4 + kind
 }
 
 /// Reads the links in order, keeping at most a page of each property and counting the rest.
@@ -447,6 +476,27 @@ impl EntityPage {
             title = escape(&title),
             iri = escape(self.entity.as_str()),
         );
+        let (languages, reading) = &self.languages;
+        if languages.len() > 1 {
+            html.push_str("<p>Labels in: ");
+            let mut sorted = languages.clone();
+            sorted.sort();
+            for (i, language) in sorted.iter().enumerate() {
+                if i > 0 {
+                    html.push_str(" · ");
+                }
+                if reading.as_deref() == Some(language.as_str()) {
+                    let _ = write!(html, "<strong>{}</strong>", escape(language));
+                } else {
+                    let _ = write!(
+                        html,
+                        "<a href=\"?lang={0}\" hreflang=\"{0}\">{0}</a>",
+                        escape(language)
+                    );
+                }
+            }
+            html.push_str("</p>");
+        }
         if self.focused {
             html.push_str("<p><a href=\"?\">All of this entity's properties</a></p>");
         }
@@ -596,6 +646,7 @@ mod tests {
             blanks: HashMap::new(),
             stated_in: HashMap::new(),
             sources: Vec::new(),
+            languages: (Vec::new(), None),
             focused: false,
         }
     }

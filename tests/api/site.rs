@@ -174,3 +174,50 @@ fn an_entity_page_cites_the_sources_of_each_value() {
     );
     assert!(html.contains("<small>org:Organization</small>"), "{html}");
 }
+
+#[test]
+fn an_entity_page_reads_in_the_reader_s_language() {
+    let app = spawn_app();
+    let title = |html: &str| {
+        html.split("<h1>")
+            .nth(1)
+            .and_then(|rest| rest.split("</h1>").next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let html = |language: Option<&str>, path: &str| {
+        let mut request = app.get(path).header("accept", BROWSER);
+        if let Some(language) = language {
+            request = request.header("accept-language", language);
+        }
+        request.send().unwrap().text().unwrap()
+    };
+    let english = html(None, "/id/org/itu");
+    assert_eq!(title(&english), "International Telecommunication Union");
+    let french = html(Some("fr-CH, fr;q=0.9, en;q=0.8"), "/id/org/itu");
+    assert_eq!(
+        title(&french),
+        "Union internationale des télécommunications"
+    );
+    let chinese = html(Some("zh-CN,zh;q=0.9"), "/id/org/itu");
+    assert_eq!(title(&chinese), "国际电信联盟");
+    // A language no label has falls back to English.
+    assert_eq!(
+        title(&html(Some("de"), "/id/org/itu")),
+        "International Telecommunication Union"
+    );
+    // The page offers the languages its labels come in, and `lang` switches.
+    assert!(
+        english.contains("<a href=\"?lang=fr\" hreflang=\"fr\">fr</a>"),
+        "{english}"
+    );
+    let switched = html(Some("en"), "/id/org/itu?lang=zh");
+    assert_eq!(title(&switched), "国际电信联盟");
+    assert!(switched.contains("<strong>zh</strong>"));
+    let response = app
+        .get("/id/org/itu?lang=%3Cscript%3E")
+        .header("accept", BROWSER)
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 400);
+}
