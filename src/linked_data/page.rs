@@ -55,6 +55,16 @@ static SOURCES: LazyLock<spargebra::Query> = LazyLock::new(|| {
     constant_query("SELECT DISTINCT ?p ?v ?g WHERE { GRAPH ?g { ?entity ?p ?v } } LIMIT 5000")
 });
 
+/// The subjects of the statements of a named graph (an entity that is a source).
+static GRAPH_SUBJECTS: LazyLock<spargebra::Query> =
+    LazyLock::new(|| constant_query("SELECT ?s WHERE { GRAPH ?graph { ?s ?p ?o } }"));
+
+/// How many statements of a source's graph its page reads to count what it speaks of.
+const MAX_GRAPH_STATEMENTS: usize = 200_000;
+
+/// How many of the entities a source speaks of its page lists.
+const MAX_GRAPH_SUBJECTS: usize = 100;
+
 /// The namespace of SHACL: the shapes that name an entity are not facts about it.
 const SHACL: &str = "http://www.w3.org/ns/shacl#";
 
@@ -99,6 +109,17 @@ pub struct LinkGroup {
     pub offset: usize,
 }
 
+/// What a source's graph holds, as its page shows it.
+#[derive(Clone, Debug)]
+struct GraphContent {
+    /// The entities its statements are about, with how many statements each, the most first.
+    subjects: Vec<(NamedNode, usize)>,
+    /// The statements read.
+    read: usize,
+    /// Whether there were more statements than were read.
+    more: bool,
+}
+
 /// What an entity's page shows.
 #[derive(Clone, Debug)]
 pub struct EntityPage {
@@ -115,6 +136,8 @@ pub struct EntityPage {
     stated_in: HashMap<(String, Term), Vec<usize>>,
     /// The sources of the statements shown, in the order the page numbers them.
     sources: Vec<NamedNode>,
+    /// When the entity is a source (a named graph): what its statements are about.
+    graph: Option<GraphContent>,
     /// The languages of the entity's labels, and the one the page reads in (if asked).
     languages: (Vec<String>, Option<String>),
     /// Whether only one property's links are shown.
@@ -135,7 +158,12 @@ pub async fn entity_page(
         query = bind(query, "p", focus.property.clone());
     }
     let groups = gather(store, query, request, limits).await?;
-    if groups.is_empty() && request.focus.is_none() {
+    let graph = if request.focus.is_none() {
+        graph_subjects(store, &entity, limits).await?
+    } else {
+        None
+    };
+    if groups.is_empty() && request.focus.is_none() && graph.is_none() {
         return Ok(None);
     }
     let mut blanks: HashMap<BlankNode, Vec<(NamedNode, Term)>> = HashMap::new();
@@ -213,7 +241,12 @@ pub async fn entity_page(
                 .flatten()
                 .flat_map(|(p, o)| [TermRef::from(p), o.as_ref()]),
         )
-        .chain(sources.iter().map(TermRef::from));
+        .chain(sources.iter().map(TermRef::from))
+        .chain(
+            graph
+                .iter()
+                .flat_map(|content| content.subjects.iter().map(|(s, _)| TermRef::from(s))),
+        );
     for term in iris {
         if let TermRef::NamedNode(iri) = term {
             if seen.insert(iri.as_str().to_owned()) {
@@ -258,6 +291,7 @@ pub async fn entity_page(
         blanks,
         stated_in,
         sources,
+        graph,
         languages: (label_languages, request.languages.first().cloned()),
         focused: request.focus.is_some(),
     }))
@@ -288,6 +322,50 @@ fn label_rank(property: &str, label: &Literal, languages: &[String]) -> u32 {
         .or_else(|| matches("en").then_some(1))
         .unwrap_or(0);
     place * 4 + kind
+}
+
+/// When `entity` names a graph: the subjects of its statements with their counts, the most
+/// first (at most [`MAX_GRAPH_SUBJECTS`]), the statements read, and whether there were more than
+/// [`MAX_GRAPH_STATEMENTS`].
+async fn graph_subjects(
+    store: &SharedStore,
+    entity: &NamedNode,
+    limits: QueryLimits,
+) -> Result<Option<GraphContent>, StoreError> {
+    let query = bind(GRAPH_SUBJECTS.clone(), "graph", entity.clone());
+    let QueryOutput::Solutions { rows, .. } = store.query(query, limits).await? else {
+        return Err(StoreError::Evaluation("expected solutions".to_owned()));
+    };
+    tokio::task::spawn_blocking(move || {
+        let mut counts: HashMap<NamedNode, usize> = HashMap::new();
+        let mut read = 0;
+        let mut more = false;
+        for row in rows {
+            if read == MAX_GRAPH_STATEMENTS {
+                more = true;
+                break;
+            }
+            let row = row?;
+            read += 1;
+            // Statements about blank nodes count, but only named subjects are listed.
+            if let Some(Term::NamedNode(subject)) = row.get("s") {
+                *counts.entry(subject.clone()).or_default() += 1;
+            }
+        }
+        if read == 0 {
+            return Ok(None);
+        }
+        let mut subjects: Vec<(NamedNode, usize)> = counts.into_iter().collect();
+        subjects.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.as_str().cmp(b.0.as_str())));
+        subjects.truncate(MAX_GRAPH_SUBJECTS);
+        Ok(Some(GraphContent {
+            subjects,
+            read,
+            more,
+        }))
+    })
+    .await
+    .map_err(|e| StoreError::Storage(format!("page task failed: {e}")))?
 }
 
 /// Reads the links in order, keeping at most a page of each property and counting the rest.
@@ -600,6 +678,32 @@ impl EntityPage {
             }
             html.push_str("</table>");
         }
+        if let Some(GraphContent {
+            subjects,
+            read,
+            more,
+        }) = &self.graph
+        {
+            let _ = write!(
+                html,
+                "<h2 id=\"statements\">As a source</h2><p>Its graph holds {}{} statements; \
+                 <a href=\"/export?format=ttl&amp;graph={}\">all of them</a> \
+                 (<a href=\"/export?format=nq&amp;graph={}\">N-Quads</a>). They are about:</p><ul>",
+                if *more { "more than " } else { "" },
+                read,
+                escape(&crate::site::query_value(self.entity.as_str())),
+                escape(&crate::site::query_value(self.entity.as_str())),
+            );
+            for (subject, count) in subjects {
+                let _ = write!(
+                    html,
+                    "<li>{} <small>{count} statement{}</small></li>",
+                    self.link(subject.as_str(), mapper),
+                    if *count == 1 { "" } else { "s" }
+                );
+            }
+            html.push_str("</ul>");
+        }
         if !self.sources.is_empty() {
             html.push_str(
                 "<h2 id=\"sources\">Sources</h2><p>The numbers beside a value say which \
@@ -646,6 +750,7 @@ mod tests {
             blanks: HashMap::new(),
             stated_in: HashMap::new(),
             sources: Vec::new(),
+            graph: None,
             languages: (Vec::new(), None),
             focused: false,
         }

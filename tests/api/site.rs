@@ -221,3 +221,24 @@ fn an_entity_page_reads_in_the_reader_s_language() {
         .unwrap();
     assert_eq!(response.status(), 400);
 }
+
+#[test]
+fn a_source_s_page_lists_what_it_states() {
+    let app = spawn_app();
+    let (status, html) = page(&app, "/id/source/itu-efforts-on-ai-2024");
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("<h2 id=\"statements\">As a source</h2>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("/export?format=ttl&amp;graph=https%3A%2F%2Fw3id.org%2Fkgql%2Fid%2Fsource%2Fitu-efforts-on-ai-2024"),
+        "{html}"
+    );
+    let listed = html
+        .split("They are about:</p><ul>")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(listed.starts_with("<li><a href=\"/id/"), "{listed:.300}");
+    assert!(listed.contains(" statements</small>"), "{listed:.300}");
+}
