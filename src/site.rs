@@ -198,12 +198,14 @@ pub struct Hit {
     pub matched: Option<String>,
 }
 
-/// The search results page: the hits, with a facet per kind of entity among them.
+/// The search results page: the hits, with a facet per kind of entity among them; `next` is the
+/// cursor of a kind's next page.
 pub fn search(
     text: &str,
     type_name: Option<&str>,
     hits: &[Hit],
     kinds: &[Kind],
+    next: Option<&str>,
     mapper: &IriMapper<'_>,
 ) -> String {
     let mut body = String::new();
@@ -265,6 +267,14 @@ pub fn search(
             );
         }
         body.push_str("</tbody></table>");
+    }
+    if let (Some(cursor), Some(t)) = (next, type_name) {
+        let _ = write!(
+            body,
+            "<p><a rel=\"next\" href=\"/search?type={}&amp;after={}\">Next page</a></p>",
+            escape(&query_value(t)),
+            escape(&query_value(cursor))
+        );
     }
     layout(&heading, text, &body)
 }
@@ -510,7 +520,14 @@ mod tests {
             type_name: "Organization".to_owned(),
             matched: Some("\"quoted\" & <b>".to_owned()),
         }];
-        let page = search("<img src=x onerror=alert(1)>", None, &hits, &[], &MAPPER);
+        let page = search(
+            "<img src=x onerror=alert(1)>",
+            None,
+            &hits,
+            &[],
+            None,
+            &MAPPER,
+        );
         assert!(!page.contains("<script>alert"), "{page}");
         assert!(!page.contains("<img src=x"), "{page}");
         assert!(page.contains("&lt;script&gt;"));

@@ -192,19 +192,28 @@ async fn search(request: HttpRequest, state: State) -> Result<HttpResponse, ApiE
             matched: node["matched"].as_str().map(str::to_owned),
         })
     };
+    // The cursor of the next page of a kind's list, when there is one.
+    let mut next = None;
     let (hits, facets) = if text.is_empty() {
         let Some((field, type_name)) = type_name.and_then(|t| kinds.iter().find(|(_, k)| k == t))
         else {
-            return Ok(html(site::search("", None, &[], &[], &mapper)));
+            return Ok(html(site::search("", None, &[], &[], None, &mapper)));
         };
+        let after = single(&params, "after")?;
         let data = graphql(
             &state,
             &format!(
-                "{{ list: {field}(first: 100) {{ totalCount nodes {{ __typename iri label }} }} }}"
+                "query($after: String) {{ list: {field}(first: 100, after: $after) {{ totalCount \
+                 pageInfo {{ hasNextPage endCursor }} nodes {{ __typename iri label }} }} }}"
             ),
-            Value::Null,
+            serde_json::json!({ "after": after }),
         )
         .await?;
+        if data["list"]["pageInfo"]["hasNextPage"] == Value::Bool(true) {
+            next = data["list"]["pageInfo"]["endCursor"]
+                .as_str()
+                .map(str::to_owned);
+        }
         let hits: Vec<Hit> = data["list"]["nodes"]
             .as_array()
             .into_iter()
@@ -249,7 +258,12 @@ async fn search(request: HttpRequest, state: State) -> Result<HttpResponse, ApiE
         (hits, facets)
     };
     Ok(html(site::search(
-        &text, type_name, &hits, &facets, &mapper,
+        &text,
+        type_name,
+        &hits,
+        &facets,
+        next.as_deref(),
+        &mapper,
     )))
 }
 

@@ -74,6 +74,28 @@ fn search_finds_entities_and_counts_their_kinds() {
         html.contains("href=\"/id/org/itu\""),
         "a kind lists its entities"
     );
+    // A kind with more than a page of entities pages on.
+    let (_, html) = page(&app, "/search?type=Entity");
+    let next = html
+        .split("<a rel=\"next\" href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a next page")
+        .replace("&amp;", "&");
+    let (status, second) = page(&app, &next);
+    assert_eq!(status, 200);
+    let first_of = |html: &str| {
+        html.split("<tbody>")
+            .nth(1)
+            .and_then(|rest| rest.split("</tr>").next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_ne!(
+        first_of(&html),
+        first_of(&second),
+        "the next page is another page"
+    );
     let (status, _) = page(&app, "/search?type=NoSuchKind");
     assert_eq!(status, 400);
     let (_, html) = page(&app, "/search?q=%3Cscript%3Ealert(1)%3C/script%3E");
