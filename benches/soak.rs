@@ -13,7 +13,8 @@
 //!   memory does not level off: its peak over the second half of the run more than 25 % above
 //!   its peak over the second quarter.
 //!
-//! `cargo bench --bench soak` prints the report; with `KGQL_BENCH_WRITE=1` it is also written
+//! `KGQL_SOAK_WRAP` names a profiler to run the server under (its memory is then sampled from
+//! the profiler's process). `cargo bench --bench soak` prints the report; with `KGQL_BENCH_WRITE=1` it is also written
 //! into BENCHMARKS.md. `KGQL_SOAK_WRITES=0` sends reads only (writes are replaced by lookups),
 //! to tell what memory the writes hold from what the reads do.
 
@@ -291,6 +292,19 @@ fn run() -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .port();
     let mut serve = kgql(&store);
+    // A profiler to run the server under (`KGQL_SOAK_WRAP="heaptrack -o /tmp/soak"`): memory is
+    // then sampled from the profiler's process, not the server's.
+    if let Ok(wrap) = std::env::var("KGQL_SOAK_WRAP") {
+        let mut words = wrap.split_whitespace();
+        if let Some(program) = words.next() {
+            let inner = serve;
+            serve = Command::new(program);
+            serve
+                .args(words)
+                .arg(inner.get_program())
+                .args(inner.get_args());
+        }
+    }
     let mut server: Child = serve
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .env("KGQL_WRITE_TOKEN", TOKEN)

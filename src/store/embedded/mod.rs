@@ -34,9 +34,6 @@ use text::{Indexing, Touched};
 /// How many quads are read between two progress reports.
 const PROGRESS_EVERY: u64 = 10_000;
 
-/// How long a search or a page waits for the writes under way to be reindexed.
-const INDEX_WAIT: Duration = Duration::from_secs(1);
-
 /// The directory of the full-text index, inside the store's.
 const SEARCH_INDEX_DIR: &str = "search-index";
 
@@ -104,21 +101,12 @@ impl EmbeddedStore {
         self
     }
 
-    /// Whether the index of nodes can answer: it is in step with the store, or will be once the
-    /// writes under way are reindexed (waited for, at most [`INDEX_WAIT`]: a scan of the store
-    /// instead costs far more, and under a steady write load would be the rule). Not while it is
-    /// rebuilt, nor when it lags for another reason.
-    async fn index_ready(&self) -> bool {
-        let deadline = std::time::Instant::now() + INDEX_WAIT;
-        loop {
-            if self.indexing.index.is_ready() {
-                return true;
-            }
-            if !self.indexing.writing() || std::time::Instant::now() >= deadline {
-                return false;
-            }
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
+    /// Whether the index of nodes can answer: it holds every write that has been acknowledged.
+    /// A write under way (writes take turns) is not acknowledged until it is reindexed, so an
+    /// answer from the index as it stands is the answer of a moment before that write. Not while
+    /// the index is rebuilt, nor when it lags for another reason: then the store is scanned.
+    fn index_ready(&self) -> bool {
+        self.indexing.answers()
     }
 
     async fn blocking<T: Send + 'static>(
@@ -555,7 +543,7 @@ impl Store for EmbeddedStore {
         classes: Vec<NamedNode>,
         limit: usize,
     ) -> Result<Option<Vec<Hit>>, StoreError> {
-        if !self.index_ready().await {
+        if !self.index_ready() {
             return Ok(None);
         }
         let indexing = self.indexing.clone();
@@ -574,7 +562,7 @@ impl Store for EmbeddedStore {
     }
 
     async fn page(&self, request: PageRequest) -> Result<Option<IndexedPage>, StoreError> {
-        if !self.index_ready().await {
+        if !self.index_ready() {
             return Ok(None);
         }
         let indexing = self.indexing.clone();

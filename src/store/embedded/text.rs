@@ -129,6 +129,9 @@ pub struct Indexing {
     written_during_rebuild: Mutex<Option<HashSet<NamedNode>>>,
     /// Whether the index reads the union of all graphs (else the default graph only).
     union: AtomicBool,
+    /// Whether the index held every write before the one under way when that write began (set
+    /// by each write, under the write lock).
+    in_step: AtomicBool,
     /// When the last write tidied up after the writes before it.
     tidied: Mutex<std::time::Instant>,
 }
@@ -143,6 +146,7 @@ impl Indexing {
             rebuilding: AtomicBool::new(false),
             written_during_rebuild: Mutex::new(None),
             union: AtomicBool::new(union),
+            in_step: AtomicBool::new(false),
             tidied: Mutex::new(std::time::Instant::now()),
         }
     }
@@ -160,6 +164,13 @@ impl Indexing {
     /// Whether a write is under way (the index is stale only until it has caught up with it).
     pub fn writing(&self) -> bool {
         self.writing.load(Ordering::SeqCst) > 0
+    }
+
+    /// Whether the index can answer for the store: it is in step, or behind only the write under
+    /// way, which is not acknowledged before it is reindexed (so answering from the index is
+    /// answering a moment before that write).
+    pub fn answers(&self) -> bool {
+        self.index.is_ready() || (self.writing() && self.in_step.load(Ordering::SeqCst))
     }
 
     /// The write lock.
@@ -223,6 +234,7 @@ impl Indexing {
         write: impl FnOnce() -> Result<(T, HashSet<NamedNode>), StoreError>,
     ) -> Result<T, StoreError> {
         let was_ready = self.index.is_ready();
+        self.in_step.store(was_ready, Ordering::SeqCst);
         self.index.mark_stale()?;
         let (value, more) = match write() {
             Ok(done) => done,
