@@ -26,21 +26,9 @@ pub fn escape(text: &str) -> String {
     escaped
 }
 
-/// Percent-encodes a query parameter's value.
+/// Percent-encodes a query parameter's value (`application/x-www-form-urlencoded`).
 pub fn query_value(text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                encoded.push(byte as char);
-            }
-            b' ' => encoded.push('+'),
-            other => {
-                let _ = write!(encoded, "%{other:02X}");
-            }
-        }
-    }
-    encoded
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:64rem;margin:0 auto;\

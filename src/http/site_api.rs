@@ -21,7 +21,7 @@ const SHOWN_ROWS: usize = 1000;
 /// Registers the routes.
 pub fn configure(config: &mut web::ServiceConfig) {
     config
-        .route("/", web::get().to(|r, s| as_page(home(r, s))))
+        .route("/", web::get().to(|s| as_page(home(s))))
         .route("/search", web::get().to(|r, s| as_page(search(r, s))))
         .route("/favicon.ico", web::get().to(favicon))
         .route("/favicon.svg", web::get().to(favicon));
@@ -120,7 +120,7 @@ async fn kinds(state: &State) -> Result<Vec<(String, String)>, ApiError> {
     Ok(state.scans.kinds.get_or_init(|| kinds).clone())
 }
 
-async fn home(request: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {
+async fn home(state: State) -> Result<HttpResponse, ApiError> {
     let mapper = IriMapper {
         base_iri: &state.settings.base_iri,
     };
@@ -165,7 +165,6 @@ async fn home(request: HttpRequest, state: State) -> Result<HttpResponse, ApiErr
             (counts, sources)
         }
     };
-    let _ = request;
     Ok(html(site::home(&counts, &sources, &mapper)))
 }
 

@@ -7,6 +7,7 @@
 //! Only `http:` and `https:` IRIs become links; everything from the data is escaped.
 
 use super::{IriMapper, RDFS_LABEL, SKOS_PREF_LABEL};
+use crate::site::{escape, query_value};
 use crate::sparql::{bind, bind_each, constant_query};
 use crate::store::{QueryLimits, QueryOutput, SharedStore, StoreError};
 use oxigraph::model::vocab::{rdf, xsd};
@@ -427,27 +428,6 @@ async fn gather(
     .map_err(|e| StoreError::Storage(format!("page task failed: {e}")))?
 }
 
-/// Escapes text for HTML content and attribute values.
-pub(super) fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
-}
-
-/// Percent-encodes a query parameter's value.
-fn query_value(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
 /// The URL of the page that lists `group`'s links from `offset`.
 fn focus_href(group: &LinkGroup, offset: usize) -> String {
     format!(
@@ -691,8 +671,8 @@ impl EntityPage {
                  (<a href=\"/export?format=nq&amp;graph={}\">N-Quads</a>). They are about:</p><ul>",
                 if *more { "more than " } else { "" },
                 read,
-                escape(&crate::site::query_value(self.entity.as_str())),
-                escape(&crate::site::query_value(self.entity.as_str())),
+                escape(&query_value(self.entity.as_str())),
+                escape(&query_value(self.entity.as_str())),
             );
             for (subject, count) in subjects {
                 let _ = write!(

@@ -32,6 +32,7 @@ fn python_sparql_clients_work_with_their_defaults() {
         "CONSTRUCT as RDF/XML",
         "CONSTRUCT as JSON-LD",
         "rdflib SPARQLStore CONSTRUCT",
+        "DESCRIBE answers each statement once",
         "JSON-LD reads back to the same graph",
     ] {
         assert!(stdout.contains(&format!("ok: {check}")), "{stdout}");

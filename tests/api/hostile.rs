@@ -757,3 +757,52 @@ fn made_up_methods_do_not_grow_the_metrics() {
     assert!(!metrics.contains("MADEUP"), "one series per made-up method");
     assert!(metrics.contains("method=\"other\""), "{metrics}");
 }
+
+#[test]
+fn the_pages_for_people_take_hostile_input_like_the_apis() {
+    let app = spawn_app();
+    let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    let get = |path: &str, language: Option<&str>| {
+        let mut request = app.get(path).header("accept", browser);
+        if let Some(language) = language {
+            request = request.header("accept-language", language);
+        }
+        let response = request.send().unwrap();
+        let status = response.status().as_u16();
+        (status, response.text().unwrap_or_default())
+    };
+    // A query nested 4,000 deep, opened in the editor: refused as the endpoint refuses it, on
+    // the editor's page.
+    let deep = format!("SELECT * WHERE {}{}", "{".repeat(4000), "}".repeat(4000));
+    let (status, html) = get(
+        &format!(
+            "/sparql?query={}",
+            form_urlencoded::byte_serialize(deep.as_bytes()).collect::<String>()
+        ),
+        None,
+    );
+    assert_eq!(status, 400, "{html:.300}");
+    assert!(html.contains("--max-nesting"), "{html:.300}");
+    // A 6 KB search text full of markup, and a made-up kind.
+    let text = "<b>\"'&".repeat(1000);
+    let (status, html) = get(
+        &format!(
+            "/search?q={}",
+            form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()
+        ),
+        None,
+    );
+    assert!(status == 200 || status == 400, "{status}");
+    assert!(!html.contains("<b>\""), "escaped");
+    // Odd Accept-Language headers: long, malformed, wildcards, bad q-values.
+    for language in [
+        "x".repeat(4000).as_str(),
+        "*;q=abc, ;;;, en;q=2, zh-Hant-TW-xx-yy-zz;q=0.5, <script>",
+        ",,,,",
+    ] {
+        let (status, html) = get("/id/org/itu", Some(language));
+        assert_eq!(status, 200, "{language:.40}");
+        assert!(html.contains("<h1>"), "{language:.40}");
+    }
+    still_answers(&app);
+}

@@ -86,6 +86,13 @@ described = wrapper(DESCRIBE, TURTLE).convert()
 described_graph = rdflib.Graph()
 described_graph.parse(data=described, format="turtle")
 check("DESCRIBE as Turtle", len(described_graph) >= len(expected))
+request = urllib.request.Request(
+    ENDPOINT + "?query=" + urllib.parse.quote(DESCRIBE),
+    headers={"Accept": "application/n-triples"},
+)
+with urllib.request.urlopen(request) as response:
+    lines = [line for line in response.read().decode("utf-8").splitlines() if line.strip()]
+check("DESCRIBE answers each statement once", len(lines) == len(set(lines)) > 5, f"({len(lines)} lines, {len(set(lines))} distinct)")
 
 # rdflib's SPARQL store, as a notebook would use it.
 store = rdflib.Graph(store=SPARQLStore(ENDPOINT))
