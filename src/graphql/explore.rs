@@ -86,9 +86,17 @@ fn link_in(row: &QuerySolution, [s, p, o, l]: [&str; 4]) -> Option<Link> {
         Some(Term::NamedNode(n)) => Some(n.clone()),
         _ => None,
     };
+    let predicate = named(p)?;
+    // SHACL's links (a shape's target) say how data is checked, not how things relate.
+    if predicate
+        .as_str()
+        .starts_with("http://www.w3.org/ns/shacl#")
+    {
+        return None;
+    }
     Some(Link {
         source: named(s)?,
-        predicate: named(p)?,
+        predicate,
         target: named(o)?,
         label: match row.get(l) {
             Some(Term::Literal(l)) => Some(l.value().to_owned()),

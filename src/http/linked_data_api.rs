@@ -7,6 +7,7 @@ use crate::admission::Weight;
 use crate::formats::{self, RDF_FORMATS};
 use crate::linked_data::page::{Focus, PageRequest};
 use crate::linked_data::{self, IriMapper};
+use crate::site::picture::{Edge, Node};
 use crate::sparql;
 use actix_web::http::header::{self, ContentType};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -141,20 +142,27 @@ async fn entity(
     match representation {
         Representation::Html => {
             state.metrics.count_queries("linked-data", 3);
-            let Some(page) = linked_data::page::entity_page(
-                &state.store,
-                iri.clone(),
-                &listing,
-                state.query_limits(),
+            // The page's facts and the picture's neighbourhood, read at once.
+            let (page, picture) = futures_util::future::join(
+                linked_data::page::entity_page(
+                    &state.store,
+                    iri.clone(),
+                    &listing,
+                    state.query_limits(),
+                ),
+                neighbourhood(&state, &iri, listing.focus.is_none()),
             )
-            .await?
-            else {
+            .await;
+            let Some(mut page) = page? else {
                 return Ok(HttpResponse::NotFound()
                     .content_type("text/html; charset=utf-8")
                     .body(crate::site::not_found(&format!(
                         "The graph says nothing of {iri}."
                     ))));
             };
+            if let Some((nodes, edges)) = picture {
+                page = page.with_neighbourhood(nodes, edges);
+            }
             let base_iri = state.settings.base_iri.clone();
             // Rendering is linear in what the page shows, and still kept off the request threads.
             let html = web::block(move || {
@@ -182,6 +190,48 @@ async fn entity(
                 .body(serialize(&triples, format)?))
         }
     }
+}
+
+/// How many nodes an entity page's picture shows at first (the script can add more).
+const PICTURE_NODES: usize = 30;
+
+/// The neighbourhood an entity page draws, through the API's own neighbourhood query; `None`
+/// when not `wanted` or when it cannot be read (the page goes on without its picture).
+async fn neighbourhood(
+    state: &State,
+    iri: &oxigraph::model::NamedNode,
+    wanted: bool,
+) -> Option<(Vec<Node>, Vec<Edge>)> {
+    if !wanted {
+        return None;
+    }
+    let query = format!(
+        "query($iri: String!) {{ neighbourhood(iri: $iri, depth: 1, first: {PICTURE_NODES}) {{ \
+         nodes {{ entity {{ __typename iri label }} }} \
+         edges {{ source target predicate label }} }} }}"
+    );
+    let data =
+        match super::site_api::graphql(state, &query, serde_json::json!({ "iri": iri.as_str() }))
+            .await
+        {
+            Ok(data) => data,
+            Err(error) => {
+                tracing::warn!(%error, %iri, "an entity page is shown without its picture");
+                return None;
+            }
+        };
+    let graph = &data["neighbourhood"];
+    let nodes = graph["nodes"]
+        .as_array()?
+        .iter()
+        .filter_map(|node| Node::from_json(&node["entity"]))
+        .collect();
+    let edges = graph["edges"]
+        .as_array()?
+        .iter()
+        .filter_map(Edge::from_json)
+        .collect();
+    Some((nodes, edges))
 }
 
 /// Which links an HTML page lists: all properties, or one property's links from an offset

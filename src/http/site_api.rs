@@ -6,7 +6,8 @@ use super::error::ApiError;
 use super::{accept, parse_params, single, AppState};
 use crate::admission::Weight;
 use crate::linked_data::IriMapper;
-use crate::site::{self, Answer, Hit, Kind, Source};
+use crate::site::picture::{Edge, Node, Path};
+use crate::site::{self, Answer, Connection, Hit, Kind, Source};
 use crate::sparql::{self, DatasetParams};
 use crate::store::QueryOutput;
 use actix_web::http::header;
@@ -23,6 +24,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
     config
         .route("/", web::get().to(|s| as_page(home(s))))
         .route("/search", web::get().to(|r, s| as_page(search(r, s))))
+        .route("/connect", web::get().to(|r, s| as_page(connect(r, s))))
+        .route("/go", web::get().to(|r, s| as_page(go(r, s))))
+        .route("/assets/site/site.js", web::get().to(script))
         .route("/favicon.ico", web::get().to(favicon))
         .route("/favicon.svg", web::get().to(favicon));
 }
@@ -33,6 +37,15 @@ async fn favicon() -> HttpResponse {
         .content_type("image/svg+xml")
         .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
         .body(include_str!("../../assets/site/favicon.svg"))
+}
+
+/// The pages' one script: suggestions as you type, the SPARQL editor's colours, and the
+/// neighbourhood picture's moves. Every page works without it.
+async fn script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../assets/site/site.js"))
 }
 
 /// A page's failure as a page: the error's status, and its message where the page would be (a
@@ -74,7 +87,11 @@ pub(super) fn prefers_html(request: &HttpRequest, others: &[&str]) -> Result<boo
 }
 
 /// Runs a GraphQL query for a page; an error (a limit, the store) is the page's error.
-async fn graphql(state: &State, query: &str, variables: Value) -> Result<Value, ApiError> {
+pub(super) async fn graphql(
+    state: &State,
+    query: &str,
+    variables: Value,
+) -> Result<Value, ApiError> {
     let request = async_graphql::Request::new(query)
         .variables(async_graphql::Variables::from_json(variables));
     let outcome = state.graphql.execute(request).await;
@@ -262,6 +279,185 @@ async fn search(request: HttpRequest, state: State) -> Result<HttpResponse, ApiE
         &hits,
         &facets,
         next.as_deref(),
+        &mapper,
+    )))
+}
+
+/// Sends a browser to the page of an entity named by its IRI (`iri`): its page here when the IRI
+/// is in the server's namespace, else the search for it (never to another site).
+async fn go(request: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {
+    let params = parse_params(request.query_string().as_bytes())?;
+    let iri = single(&params, "iri")?
+        .ok_or_else(|| ApiError::BadRequest("'iri' names the entity to go to".to_owned()))?;
+    let mapper = IriMapper {
+        base_iri: &state.settings.base_iri,
+    };
+    let location = match mapper.local_path(iri) {
+        // IRIs may hold any character; a header value holds visible ASCII.
+        Some(path) => path
+            .chars()
+            .map(|c| {
+                if c.is_ascii_graphic() {
+                    c.to_string()
+                } else {
+                    let mut bytes = [0; 4];
+                    c.encode_utf8(&mut bytes)
+                        .bytes()
+                        .map(|b| format!("%{b:02X}"))
+                        .collect()
+                }
+            })
+            .collect(),
+        None => format!("/search?q={}", site::query_value(iri)),
+    };
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish())
+}
+
+/// The longest path the connection page looks for, and its default.
+const MAX_PATH_LENGTH: u32 = 4;
+const PATH_LENGTH: u32 = 3;
+
+/// How one entity (`from`, an IRI) is connected to another (`to`: an IRI, or a name the search
+/// resolves, exact labels first), within `length` links: the paths as a picture and as text.
+async fn connect(request: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {
+    let params = parse_params(request.query_string().as_bytes())?;
+    let from = single(&params, "from")?
+        .ok_or_else(|| ApiError::BadRequest("'from' names the entity to start from".to_owned()))?;
+    let from_iri = sparql::parse_iri("from", from)?;
+    let to = single(&params, "to")?.unwrap_or_default().trim().to_owned();
+    let length = match single(&params, "length")? {
+        None => PATH_LENGTH,
+        Some(text) => text
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=MAX_PATH_LENGTH).contains(n))
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "'length' is a number of links from 1 to {MAX_PATH_LENGTH}, not '{text}'"
+                ))
+            })?,
+    };
+    let mapper = IriMapper {
+        base_iri: &state.settings.base_iri,
+    };
+    const ENTITY: &str = "__typename iri label";
+    let data = graphql(
+        &state,
+        &format!("query($iri: String!) {{ entity(iri: $iri) {{ {ENTITY} }} }}"),
+        serde_json::json!({ "iri": from_iri.as_str() }),
+    )
+    .await?;
+    let Some(from) = Node::from_json(&data["entity"]) else {
+        return Ok(HttpResponse::NotFound()
+            .content_type("text/html; charset=utf-8")
+            .body(site::not_found(&format!(
+                "The graph says nothing of {from_iri}."
+            ))));
+    };
+    if to.is_empty() {
+        return Ok(html(site::connect(
+            &from,
+            "",
+            length,
+            &Connection::Unasked,
+            &mapper,
+        )));
+    }
+    // What `to` names: an entity by its IRI, or the best matches of a search.
+    let mut matches: Vec<Node> = Vec::new();
+    let local = to
+        .strip_prefix('/')
+        .and_then(|path| path.strip_prefix("id/"))
+        .and_then(|path| mapper.iri(path));
+    let named = local.or_else(|| {
+        (to.starts_with("http://") || to.starts_with("https://"))
+            .then(|| oxigraph::model::NamedNode::new(&to).ok())
+            .flatten()
+    });
+    if let Some(iri) = named {
+        let data = graphql(
+            &state,
+            &format!("query($iri: String!) {{ entity(iri: $iri) {{ {ENTITY} }} }}"),
+            serde_json::json!({ "iri": iri.as_str() }),
+        )
+        .await?;
+        matches.extend(Node::from_json(&data["entity"]));
+    } else {
+        let data = graphql(
+            &state,
+            &format!(
+                "query($text: String!) {{ search(text: $text, first: 6) {{ entity {{ {ENTITY} }} }} }}"
+            ),
+            serde_json::json!({ "text": to }),
+        )
+        .await?;
+        matches.extend(
+            data["search"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|hit| Node::from_json(&hit["entity"]))
+                .filter(|node| node.iri != from.iri),
+        );
+        // A label that is the whole text goes first, then the search's order.
+        let wanted = to.to_lowercase();
+        if let Some(exact) = matches
+            .iter()
+            .position(|n| n.label.as_deref().map(str::to_lowercase) == Some(wanted.clone()))
+        {
+            let node = matches.remove(exact);
+            matches.insert(0, node);
+        }
+    }
+    if matches.is_empty() {
+        return Ok(html(site::connect(
+            &from,
+            &to,
+            length,
+            &Connection::NoMatch,
+            &mapper,
+        )));
+    }
+    let target = matches.remove(0);
+    let data = graphql(
+        &state,
+        &format!(
+            "query($from: String!, $to: String!, $length: Int!) {{ \
+             paths(from: $from, to: $to, maxLength: $length, first: 10) {{ \
+             nodes {{ {ENTITY} }} edges {{ source target predicate label }} }} }}"
+        ),
+        serde_json::json!({ "from": from.iri, "to": target.iri, "length": length }),
+    )
+    .await?;
+    let paths: Vec<Path> = data["paths"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|path| {
+            let nodes: Vec<Node> = path["nodes"]
+                .as_array()?
+                .iter()
+                .filter_map(Node::from_json)
+                .collect();
+            let edges: Vec<Edge> = path["edges"]
+                .as_array()?
+                .iter()
+                .filter_map(Edge::from_json)
+                .collect();
+            (nodes.len() >= 2 && edges.len() + 1 == nodes.len()).then_some(Path { nodes, edges })
+        })
+        .collect();
+    Ok(html(site::connect(
+        &from,
+        &to,
+        length,
+        &Connection::Paths {
+            to: target,
+            others: matches,
+            paths,
+        },
         &mapper,
     )))
 }

@@ -7,6 +7,7 @@
 //! Only `http:` and `https:` IRIs become links; everything from the data is escaped.
 
 use super::{IriMapper, RDFS_LABEL, SKOS_PREF_LABEL};
+use crate::site::picture::{Edge, Node};
 use crate::site::{escape, query_value};
 use crate::sparql::{bind, bind_each, constant_query};
 use crate::store::{QueryLimits, QueryOutput, SharedStore, StoreError};
@@ -50,6 +51,36 @@ static LABELS: LazyLock<spargebra::Query> = LazyLock::new(|| {
          }",
     )
 });
+
+/// The literals of a set of nodes (their dates are read from them).
+static LITERALS: LazyLock<spargebra::Query> =
+    LazyLock::new(|| constant_query("SELECT ?x ?p ?d WHERE { ?x ?p ?d FILTER(isLiteral(?d)) }"));
+
+/// The date properties a linked entity is placed on the timeline by, the most telling first
+/// (by their local names); other dates count when none of these is given.
+const TIMELINE_DATES: [&str; 8] = [
+    "startDate",
+    "issued",
+    "date",
+    "foundingDate",
+    "created",
+    "approvalDate",
+    "endorsementDate",
+    "startTime",
+];
+
+/// How many linked entities' dates a page reads at most.
+const MAX_DATED: usize = 400;
+
+/// Whether a literal is a date (or a year, a month, a time).
+fn is_date(literal: &Literal) -> bool {
+    [xsd::DATE, xsd::G_YEAR, xsd::G_YEAR_MONTH, xsd::DATE_TIME].contains(&literal.datatype())
+}
+
+/// The local name of an IRI: what follows its last `#` or `/`.
+fn local_name(iri: &str) -> &str {
+    iri.rsplit(['#', '/']).next().unwrap_or(iri)
+}
 
 /// The graphs (sources) that state each of an entity's statements.
 static SOURCES: LazyLock<spargebra::Query> = LazyLock::new(|| {
@@ -143,6 +174,11 @@ pub struct EntityPage {
     languages: (Vec<String>, Option<String>),
     /// Whether only one property's links are shown.
     focused: bool,
+    /// The date of each linked entity that has one (by IRI): the property that gives it and
+    /// the date, for the timeline.
+    dates: HashMap<String, (NamedNode, Literal)>,
+    /// The neighbourhood to draw: its nodes and links.
+    neighbourhood: Option<(Vec<Node>, Vec<Edge>)>,
 }
 
 /// Reads what the page of `entity` shows; `None` when the store knows nothing of it.
@@ -282,6 +318,52 @@ pub async fn entity_page(
             *entry = (rank, label.value().to_owned());
         }
     }
+    // The dates of the linked entities, for the timeline.
+    let linked: Vec<GroundTerm> = groups
+        .iter()
+        .filter(|g| g.property.as_ref() != rdf::TYPE)
+        .flat_map(|g| g.values.iter())
+        .filter_map(|v| match v {
+            Term::NamedNode(n) if n != &entity => Some(n.clone()),
+            _ => None,
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .take(MAX_DATED)
+        .map(GroundTerm::from)
+        .collect();
+    let mut dates: HashMap<String, (NamedNode, Literal)> = HashMap::new();
+    if !linked.is_empty() && request.focus.is_none() {
+        let rows =
+            crate::sparql::select(store, bind_each(LITERALS.clone(), "x", linked), limits).await?;
+        let rank = |p: &NamedNode| {
+            let name = local_name(p.as_str());
+            TIMELINE_DATES.iter().position(|d| *d == name).unwrap_or(
+                if name.contains("end") || name.contains("End") {
+                    usize::MAX
+                } else {
+                    TIMELINE_DATES.len()
+                },
+            )
+        };
+        for row in rows {
+            let (Some(Term::NamedNode(x)), Some(Term::NamedNode(p)), Some(Term::Literal(d))) =
+                (row.get("x"), row.get("p"), row.get("d"))
+            else {
+                continue;
+            };
+            if !is_date(d) || rank(p) == usize::MAX {
+                continue;
+            }
+            let better = match dates.get(x.as_str()) {
+                None => true,
+                Some((q, e)) => (rank(p), d.value()) < (rank(q), e.value()),
+            };
+            if better {
+                dates.insert(x.as_str().to_owned(), (p.clone(), d.clone()));
+            }
+        }
+    }
     Ok(Some(EntityPage {
         entity,
         groups,
@@ -295,6 +377,8 @@ pub async fn entity_page(
         graph,
         languages: (label_languages, request.languages.first().cloned()),
         focused: request.focus.is_some(),
+        dates,
+        neighbourhood: None,
     }))
 }
 
@@ -520,6 +604,249 @@ impl EntityPage {
         html.push_str("</sup>");
     }
 
+    /// Sets the neighbourhood the page draws (from the API's neighbourhood query).
+    pub fn with_neighbourhood(mut self, nodes: Vec<Node>, edges: Vec<Edge>) -> Self {
+        self.neighbourhood = Some((nodes, edges));
+        self
+    }
+
+    /// Which part of the page a group of links belongs in.
+    fn section(&self, group: &LinkGroup, mapper: &IriMapper<'_>) -> Section {
+        if group.incoming {
+            return Section::In;
+        }
+        let literals = group.values.iter().filter_map(|v| match v {
+            Term::Literal(l) => Some(l),
+            _ => None,
+        });
+        if group.values.iter().all(Term::is_literal) && literals.clone().count() > 0 {
+            return if literals.clone().all(is_date) {
+                Section::Dates
+            } else {
+                Section::About
+            };
+        }
+        let entities = group.values.iter().any(|v| match v {
+            Term::NamedNode(n) => mapper.local_path(n.as_str()).is_some(),
+            Term::BlankNode(_) => true,
+            _ => false,
+        });
+        if entities && group.property.as_ref() != rdf::TYPE {
+            Section::Out
+        } else {
+            Section::About
+        }
+    }
+
+    /// Whether sources disagree on `group`: typed values (dates, numbers) of which two are
+    /// stated by different sources and by no source in common.
+    fn disagreement(&self, group: &LinkGroup) -> bool {
+        if group.incoming || group.values.len() < 2 {
+            return false;
+        }
+        let typed = group.values.iter().all(|v| {
+            matches!(v, Term::Literal(l) if l.language().is_none() && l.datatype() != xsd::STRING)
+        });
+        if !typed {
+            return false;
+        }
+        let sources: Vec<&[usize]> = group
+            .values
+            .iter()
+            .map(|v| {
+                self.stated_in
+                    .get(&(group.property.as_str().to_owned(), v.clone()))
+                    .map_or(&[][..], Vec::as_slice)
+            })
+            .collect();
+        sources.iter().enumerate().any(|(i, a)| {
+            sources[i + 1..]
+                .iter()
+                .any(|b| !a.is_empty() && !b.is_empty() && !a.iter().any(|n| b.contains(n)))
+        })
+    }
+
+    /// A table of groups of links, one row per property.
+    fn table(&self, groups: &[&LinkGroup], mapper: &IriMapper<'_>, html: &mut String) {
+        html.push_str("<table>");
+        let property_labels: Vec<Option<&str>> = groups
+            .iter()
+            .map(|g| self.label(g.property.as_str()))
+            .collect();
+        for (index, group) in groups.iter().enumerate() {
+            let mut property = if group.property.as_ref() == rdf::TYPE
+                && self.label(rdf::TYPE.as_str()).is_none()
+            {
+                "kind".to_owned()
+            } else {
+                self.link(group.property.as_str(), mapper)
+            };
+            // Two properties that read the same (`owl:sameAs`, `schema:sameAs`) show their
+            // compact IRIs too.
+            let label = property_labels[index];
+            if label.is_some() && property_labels.iter().filter(|l| **l == label).count() > 1 {
+                let _ = write!(
+                    property,
+                    " <small>{}</small>",
+                    escape(&mapper.compact(group.property.as_str()))
+                );
+            }
+            let disagree = self.disagreement(group);
+            let _ = write!(
+                html,
+                "<tr><th scope=\"row\">{property}</th><td{}>",
+                if disagree { " class=\"disagree\"" } else { "" }
+            );
+            if disagree {
+                html.push_str("<strong>Sources disagree:</strong> each value with its sources.");
+            }
+            let shown = group.values.len();
+            if self.focused {
+                let _ = write!(
+                    html,
+                    "<p>{}–{} of {}</p>",
+                    (group.offset + 1).min(group.total),
+                    group.offset + shown,
+                    group.total
+                );
+            }
+            // Values that would read the same (two vocabularies' `Organization`) show their
+            // compact IRIs too.
+            let texts: Vec<Option<&str>> = group
+                .values
+                .iter()
+                .map(|v| match v {
+                    Term::NamedNode(n) => self.label(n.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let ambiguous = |i: usize| {
+                texts[i].is_some() && texts.iter().filter(|t| **t == texts[i]).count() > 1
+            };
+            let value = |i: usize, v: &Term, html: &mut String| {
+                self.term(v, mapper, html);
+                if let (true, Term::NamedNode(n)) = (ambiguous(i), v) {
+                    let _ = write!(
+                        html,
+                        " <small>{}</small>",
+                        escape(&mapper.compact(n.as_str()))
+                    );
+                }
+                self.cite(group, v, html);
+            };
+            if shown == 1 && group.total == 1 {
+                value(0, &group.values[0], html);
+            } else {
+                html.push_str("<ul>");
+                for (i, v) in group.values.iter().enumerate() {
+                    html.push_str("<li>");
+                    value(i, v, html);
+                    html.push_str("</li>");
+                }
+                html.push_str("</ul>");
+            }
+            let next = group.offset + shown;
+            if next < group.total {
+                let _ = write!(
+                    html,
+                    "<p>… and {} more: <a href=\"{}\">next {}</a></p>",
+                    group.total - next,
+                    focus_href(group, next),
+                    shown.min(group.total - next)
+                );
+            }
+            if self.focused && group.offset > 0 {
+                let previous = group.offset.saturating_sub(shown.max(1));
+                let _ = write!(
+                    html,
+                    "<p><a href=\"{}\">previous</a></p>",
+                    focus_href(group, previous)
+                );
+            }
+            html.push_str("</td></tr>");
+        }
+        html.push_str("</table>");
+    }
+
+    /// The entity's own dates and those of the entities it links to (or that link to it), in
+    /// order; empty unless linked entities have dates.
+    fn timeline(&self, mapper: &IriMapper<'_>) -> String {
+        // (date, what, how it is linked, whether the entity's own)
+        let mut items: Vec<(String, String, String, bool)> = Vec::new();
+        let mut listed = std::collections::HashSet::new();
+        for group in &self.groups {
+            let property = self
+                .label(group.property.as_str())
+                .map_or_else(|| mapper.compact(group.property.as_str()), str::to_owned);
+            for value in &group.values {
+                match value {
+                    Term::Literal(l) if !group.incoming && is_date(l) => {
+                        items.push((l.value().to_owned(), escape(&property), String::new(), true));
+                    }
+                    Term::NamedNode(n) => {
+                        let Some((_, date)) = self.dates.get(n.as_str()) else {
+                            continue;
+                        };
+                        if !listed.insert(n.as_str()) {
+                            continue;
+                        }
+                        let how = if group.incoming {
+                            format!("links here as “{property}”")
+                        } else {
+                            format!("as “{property}”")
+                        };
+                        items.push((
+                            date.value().to_owned(),
+                            self.link(n.as_str(), mapper),
+                            escape(&how),
+                            false,
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if items.iter().filter(|i| !i.3).count() < 2 {
+            return String::new();
+        }
+        items.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        let mut html = String::from("<h2 id=\"timeline\">Timeline</h2><ol class=\"timeline\">");
+        for (date, what, how, own) in items {
+            let _ = write!(
+                html,
+                "<li><time datetime=\"{date}\">{date}</time>{}{what}{}{}</li>",
+                if own { "<strong>" } else { "" },
+                if own { "</strong>" } else { "" },
+                if how.is_empty() {
+                    String::new()
+                } else {
+                    format!(" <small>{how}</small>")
+                },
+                date = escape(&date),
+            );
+        }
+        html.push_str("</ol>");
+        html
+    }
+
+    /// The picture of the neighbourhood, with labels in the page's language where it has them.
+    fn picture(&self, mapper: &IriMapper<'_>) -> String {
+        let Some((nodes, edges)) = &self.neighbourhood else {
+            return String::new();
+        };
+        if nodes.len() < 2 {
+            return String::new();
+        }
+        let nodes: Vec<Node> = nodes
+            .iter()
+            .map(|n| Node {
+                label: self.label(&n.iri).map(str::to_owned).or(n.label.clone()),
+                ..n.clone()
+            })
+            .collect();
+        crate::site::picture::neighbourhood(self.entity.as_str(), &nodes, edges, mapper)
+    }
+
     /// Renders the page as a self-contained HTML document.
     pub fn render(&self, mapper: &IriMapper<'_>) -> String {
         let title = self
@@ -557,106 +884,39 @@ impl EntityPage {
         }
         if self.focused {
             html.push_str("<p><a href=\"?\">All of this entity's properties</a></p>");
-        }
-        for (incoming, heading) in [(false, "Properties"), (true, "Referenced by")] {
-            let groups: Vec<&LinkGroup> = self
-                .groups
-                .iter()
-                .filter(|g| g.incoming == incoming)
-                .collect();
-            if groups.is_empty() {
-                continue;
-            }
-            let _ = write!(html, "<h2>{heading}</h2><table>");
-            let property_labels: Vec<Option<&str>> = groups
-                .iter()
-                .map(|g| self.label(g.property.as_str()))
-                .collect();
-            for (index, group) in groups.iter().enumerate() {
-                let mut property = if group.property.as_ref() == rdf::TYPE
-                    && self.label(rdf::TYPE.as_str()).is_none()
-                {
-                    "kind".to_owned()
-                } else {
-                    self.link(group.property.as_str(), mapper)
-                };
-                // Two properties that read the same (`owl:sameAs`, `schema:sameAs`) show their
-                // compact IRIs too.
-                let label = property_labels[index];
-                if label.is_some() && property_labels.iter().filter(|l| **l == label).count() > 1 {
-                    let _ = write!(
-                        property,
-                        " <small>{}</small>",
-                        escape(&mapper.compact(group.property.as_str()))
-                    );
-                }
-                let _ = write!(html, "<tr><th>{property}</th><td>");
-                let shown = group.values.len();
-                if self.focused {
-                    let _ = write!(
-                        html,
-                        "<p>{}–{} of {}</p>",
-                        (group.offset + 1).min(group.total),
-                        group.offset + shown,
-                        group.total
-                    );
-                }
-                // Values that would read the same (two vocabularies' `Organization`) show
-                // their compact IRIs too.
-                let texts: Vec<Option<&str>> = group
-                    .values
+            let groups: Vec<&LinkGroup> = self.groups.iter().collect();
+            self.table(&groups, mapper, &mut html);
+        } else {
+            let in_section = |section: Section| -> Vec<&LinkGroup> {
+                self.groups
                     .iter()
-                    .map(|v| match v {
-                        Term::NamedNode(n) => self.label(n.as_str()),
-                        _ => None,
-                    })
-                    .collect();
-                let ambiguous = |i: usize| {
-                    texts[i].is_some() && texts.iter().filter(|t| **t == texts[i]).count() > 1
-                };
-                let value = |i: usize, v: &Term, html: &mut String| {
-                    self.term(v, mapper, html);
-                    if let (true, Term::NamedNode(n)) = (ambiguous(i), v) {
-                        let _ = write!(
-                            html,
-                            " <small>{}</small>",
-                            escape(&mapper.compact(n.as_str()))
-                        );
-                    }
-                    self.cite(group, v, html);
-                };
-                if shown == 1 && group.total == 1 {
-                    value(0, &group.values[0], &mut html);
-                } else {
-                    html.push_str("<ul>");
-                    for (i, v) in group.values.iter().enumerate() {
-                        html.push_str("<li>");
-                        value(i, v, &mut html);
-                        html.push_str("</li>");
-                    }
-                    html.push_str("</ul>");
+                    .filter(|g| self.section(g, mapper) == section)
+                    .collect()
+            };
+            for (section, heading, id) in [
+                (Section::About, "About", "about"),
+                (Section::Dates, "Dates", "dates"),
+            ] {
+                let groups = in_section(section);
+                if !groups.is_empty() {
+                    let _ = write!(html, "<h2 id=\"{id}\">{heading}</h2>");
+                    self.table(&groups, mapper, &mut html);
                 }
-                let next = group.offset + shown;
-                if next < group.total {
-                    let _ = write!(
-                        html,
-                        "<p>… and {} more: <a href=\"{}\">next {}</a></p>",
-                        group.total - next,
-                        focus_href(group, next),
-                        shown.min(group.total - next)
-                    );
-                }
-                if self.focused && group.offset > 0 {
-                    let previous = group.offset.saturating_sub(shown.max(1));
-                    let _ = write!(
-                        html,
-                        "<p><a href=\"{}\">previous</a></p>",
-                        focus_href(group, previous)
-                    );
-                }
-                html.push_str("</td></tr>");
             }
-            html.push_str("</table>");
+            html.push_str(&self.timeline(mapper));
+            html.push_str("<h2 id=\"relationships\">Relationships</h2>");
+            html.push_str(&self.picture(mapper));
+            html.push_str(&crate::site::connect_form(self.entity.as_str(), "", 3));
+            let out = in_section(Section::Out);
+            if !out.is_empty() {
+                html.push_str("<h3>Links to</h3>");
+                self.table(&out, mapper, &mut html);
+            }
+            let incoming = in_section(Section::In);
+            if !incoming.is_empty() {
+                html.push_str("<h3 id=\"referenced-by\">Referenced by</h3>");
+                self.table(&incoming, mapper, &mut html);
+            }
         }
         if let Some(GraphContent {
             subjects,
@@ -687,7 +947,7 @@ impl EntityPage {
         if !self.sources.is_empty() {
             html.push_str(
                 "<h2 id=\"sources\">Sources</h2><p>The numbers beside a value say which \
-                 sources state it; sources that disagree state different values.</p><ol>",
+                 sources state it; where sources disagree, the values are marked.</p><ol>",
             );
             for (i, source) in self.sources.iter().enumerate() {
                 let _ = write!(
@@ -707,6 +967,19 @@ impl EntityPage {
             &html,
         )
     }
+}
+
+/// The parts of an entity's page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Section {
+    /// What identifies and describes it: kinds, names, descriptions, identifiers, web links.
+    About,
+    /// Its dates.
+    Dates,
+    /// Its links to other entities.
+    Out,
+    /// Other entities' links to it.
+    In,
 }
 
 #[cfg(test)]
@@ -733,6 +1006,8 @@ mod tests {
             graph: None,
             languages: (Vec::new(), None),
             focused: false,
+            dates: HashMap::new(),
+            neighbourhood: None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! A real browser (Debian's Chromium, driven by playwright-core) through the pages a person
-//! uses: search from the home page to ITU's page, the SPARQL editor, GraphiQL's docs, a page not
+//! uses: search from the home page to ITU's page, its picture of relationships (expanded,
+//! filtered, followed), how the WIC is connected to ITU, suggestions, the SPARQL editor, GraphiQL's docs, a page not
 //! found; no request leaves the server, the console shows no error, and axe-core finds nothing
 //! serious or critical. `KGQL_SCREENSHOTS=DIR` also saves the README's screenshots there.
 
@@ -29,6 +30,13 @@ fn a_person_finds_their_way_in_a_browser() {
     );
     for check in [
         "ITU's page opens from the results",
+        "ITU's relationships are drawn",
+        "expanding a node draws its neighbours",
+        "a relation can be hidden",
+        "a node of the picture leads to its page",
+        "a path ends at ITU",
+        "the search box suggests entities",
+        "the query is in colour",
         "an example query shows its answer as a table",
         "GraphiQL's docs list the schema",
         "no request left the server",

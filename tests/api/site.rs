@@ -184,7 +184,10 @@ fn an_entity_page_cites_the_sources_of_each_value() {
             .starts_with("<small>xsd:date</small> <sup><a href=\"#source-"),
         "{founding:.200}"
     );
-    assert!(html.contains("<th>kind</th>"), "rdf:type reads as a word");
+    assert!(
+        html.contains("<th scope=\"row\">kind</th>"),
+        "rdf:type reads as a word"
+    );
     assert!(
         !html.contains("targetNode"),
         "shapes are not facts about ITU"
@@ -263,4 +266,168 @@ fn a_source_s_page_lists_what_it_states() {
         .unwrap_or_default();
     assert!(listed.starts_with("<li><a href=\"/id/"), "{listed:.300}");
     assert!(listed.contains(" statements</small>"), "{listed:.300}");
+}
+
+/// The part of a page from the first `from` to the next `to`.
+fn between<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
+    let rest = html.split(from).nth(1).unwrap_or_default();
+    rest.split(to).next().unwrap_or_default()
+}
+
+#[test]
+fn an_entity_page_groups_its_facts_and_draws_its_neighbourhood() {
+    let app = spawn_app();
+    let (status, html) = page(&app, "/id/org/itu");
+    assert_eq!(status, 200);
+    let headings: Vec<&str> = html
+        .split("<h2 id=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        headings,
+        ["about", "dates", "timeline", "relationships", "sources"]
+    );
+    assert!(between(&html, "id=\"dates\"", "</table>").contains("1865-05-17"));
+    assert!(between(&html, "id=\"about\"", "</table>").contains("ITU"));
+    // The picture: every node a link to its page, every line a relation between two of them.
+    let picture = between(&html, "<figure class=\"graph\" id=\"picture\"", "</figure>");
+    let nodes = picture.matches(" data-iri=").count();
+    assert!(nodes > 10, "{nodes} nodes");
+    assert_eq!(
+        picture.matches("<a href=\"/id/").count(),
+        nodes,
+        "{picture}"
+    );
+    assert!(picture.matches("<line ").count() >= nodes - 1);
+    assert!(picture.contains("data-label=\"organizer\""), "{picture}");
+    assert!(
+        picture.contains("<ul class=\"key\">"),
+        "the relations' colours"
+    );
+    // The timeline: the founding, then the summits ITU organised, in order.
+    let timeline = between(&html, "<ol class=\"timeline\">", "</ol>");
+    let founding = timeline.find("1865-05-17").expect("the founding");
+    let first = timeline
+        .find("AI for Good Global Summit 2017")
+        .expect("the 2017 summit");
+    let later = timeline
+        .find("AI for Good Global Summit 2024")
+        .expect("the 2024 summit");
+    assert!(founding < first && first < later, "{timeline}");
+    // And the question of how it is connected.
+    assert!(html.contains("<form class=\"connect\" action=\"/connect\""));
+    // The script that makes the picture move is served, and small.
+    let script = app.get("/assets/site/site.js").send().unwrap();
+    assert_eq!(script.status(), 200);
+    assert!(script.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    assert!(script.bytes().unwrap().len() < 30_000);
+}
+
+#[test]
+fn values_on_which_sources_disagree_are_marked() {
+    let app = spawn_app();
+    let response = app.update(
+        "PREFIX schema: <http://schema.org/>
+         PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+         INSERT DATA {
+           GRAPH <https://w3id.org/kgql/id/source/one> {
+             <https://w3id.org/kgql/id/org/disputed> rdfs:label \"Disputed\"@en ;
+               schema:foundingDate \"1990\"^^xsd:gYear ; schema:numberOfEmployees 10 .
+           }
+           GRAPH <https://w3id.org/kgql/id/source/two> {
+             <https://w3id.org/kgql/id/org/disputed> schema:foundingDate \"1991\"^^xsd:gYear ;
+               schema:numberOfEmployees 10 .
+           }
+         }",
+    );
+    assert!(response.status().is_success(), "{:?}", response.text());
+    let (status, html) = page(&app, "/id/org/disputed");
+    assert_eq!(status, 200);
+    let disputed = between(&html, "<td class=\"disagree\">", "</td>");
+    assert!(disputed.contains("Sources disagree"), "{html}");
+    assert!(
+        disputed.contains("1990") && disputed.contains("1991"),
+        "{disputed}"
+    );
+    // Values both sources state alike are not a disagreement.
+    assert_eq!(html.matches("class=\"disagree\"").count(), 1, "{html}");
+}
+
+#[test]
+fn the_connection_page_shows_the_paths_between_two_entities() {
+    let app = spawn_app();
+    let wic = "https%3A%2F%2Fw3id.org%2Fkgql%2Fid%2Forg%2Fwic";
+    let (status, html) = page(&app, &format!("/connect?from={wic}&to=ITU"));
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("to <a href=\"/id/org/itu\">International Telecommunication Union</a></h2>"),
+        "{html}"
+    );
+    let paths = between(&html, "<ol class=\"paths\">", "</ol>");
+    let first = between(paths, "<li>", "</li>");
+    assert!(
+        first.starts_with("<a href=\"/id/org/wic\">World Internet Conference</a>"),
+        "{first}"
+    );
+    assert!(
+        first.ends_with("<a href=\"/id/org/itu\">International Telecommunication Union</a>"),
+        "{first}"
+    );
+    assert!(first.contains("<span class=\"rel\">"), "{first}");
+    assert!(
+        html.contains("<figure class=\"graph paths\">"),
+        "the picture"
+    );
+    // By IRI, and within one link: no path, said so.
+    let (status, html) = page(
+        &app,
+        &format!("/connect?from={wic}&to=https%3A%2F%2Fw3id.org%2Fkgql%2Fid%2Forg%2Fitu&length=1"),
+    );
+    assert_eq!(status, 200);
+    assert!(html.contains("No path of at most 1 link joins"), "{html}");
+    let (status, html) = page(&app, &format!("/connect?from={wic}&to=zzqxj"));
+    assert_eq!(status, 200);
+    assert!(html.contains("Nothing in the graph matches"), "{html}");
+    let (status, html) = page(&app, &format!("/connect?from={wic}&to=ITU&length=9"));
+    assert_eq!(status, 400);
+    assert!(
+        html.contains("&#39;length&#39; is a number of links from 1 to 4"),
+        "{html}"
+    );
+    let (status, _) = page(
+        &app,
+        "/connect?from=https%3A%2F%2Fw3id.org%2Fkgql%2Fid%2Forg%2Fnowhere&to=ITU",
+    );
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn go_leads_to_an_entity_s_page_and_never_elsewhere() {
+    let app = spawn_app();
+    let response = app
+        .get("/go?iri=https%3A%2F%2Fw3id.org%2Fkgql%2Fid%2Forg%2Fitu")
+        .header("accept", BROWSER)
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.url().path(), "/id/org/itu");
+    let response = app
+        .get("/go?iri=https%3A%2F%2Fevil.example%2F")
+        .header("accept", BROWSER)
+        .send()
+        .unwrap();
+    assert_eq!(response.url().host_str(), Some("127.0.0.1"));
+    assert_eq!(response.url().path(), "/search");
+    // An IRI with characters a header cannot hold.
+    let response = app
+        .get("/go?iri=https%3A%2F%2Fw3id.org%2Fkgql%2Fid%2Forg%2F%C3%A9t%C3%A9%0A")
+        .header("accept", BROWSER)
+        .send()
+        .unwrap();
+    assert!(response.status().as_u16() < 500, "{}", response.status());
 }

@@ -66,9 +66,60 @@ try {
   check("ITU's page cites its sources", (await page.locator("#sources + p + ol li").count()) > 1);
   if (shots) await page.screenshot({ path: `${shots}/entity.png`, fullPage: false });
 
+  // The picture of its relationships: drawn, expanded, filtered, followed.
+  const nodes = page.locator("#picture g.node");
+  const drawn = await nodes.count();
+  check("ITU's relationships are drawn", drawn > 10, `${drawn} nodes`);
+  check(
+    "the picture's filter offers the relations",
+    (await page.locator("#picture ul.key input[type=checkbox]").count()) > 3,
+  );
+  await page.locator("#picture g.node[data-iri$='/org/itu-t'] .expand").click();
+  await page.waitForFunction(
+    (before) => document.querySelectorAll("#picture g.node").length > before,
+    drawn,
+    { timeout: 10000 },
+  );
+  check("expanding a node draws its neighbours", (await nodes.count()) > drawn, `${await nodes.count()}`);
+  if (shots) await page.locator("#picture").screenshot({ path: `${shots}/picture.png` });
+  const lines = await page.locator("#picture line").count();
+  await page.locator("#picture ul.key input[type=checkbox]").first().uncheck();
+  check("a relation can be hidden", (await page.locator("#picture line").count()) < lines);
+  await Promise.all([
+    page.waitForURL(/\/id\/org\/itu-t$/),
+    page.locator("#picture g.node[data-iri$='/org/itu-t'] > a").click(),
+  ]);
+  check(
+    "a node of the picture leads to its page",
+    (await page.locator("h1").innerText()).includes("Standardization Sector"),
+  );
+
+  // How is the WIC connected to ITU?
+  await visit("/id/org/wic");
+  await page.fill("#connect-to", "ITU");
+  await Promise.all([page.waitForURL(/\/connect\?/), page.click("form.connect button[type=submit]")]);
+  const paths = page.locator("ol.paths li");
+  check("the WIC's connections to ITU are found", (await paths.count()) > 0);
+  check(
+    "a path ends at ITU",
+    (await paths.first().locator("a").last().getAttribute("href")) === "/id/org/itu",
+  );
+  check("the paths are drawn", (await page.locator("figure.paths line").count()) > 1);
+
+  // Suggestions as you type.
+  await visit("/");
+  await page.locator("header input[type=search]").pressSequentially("Internat", { delay: 20 });
+  await page.waitForFunction(
+    () => document.querySelectorAll("header datalist option").length > 0,
+    null,
+    { timeout: 10000 },
+  );
+  check("the search box suggests entities", true);
+
   // The SPARQL editor: run an example and see the table.
   await visit("/sparql");
   check("the SPARQL editor opens", (await page.locator("textarea#query").count()) === 1);
+  check("the query is in colour", (await page.locator(".editor.on pre span.tk-k").count()) > 0);
   await Promise.all([
     page.waitForURL(/\/sparql\?query=/),
     page.locator("main ul li a").first().click(),
@@ -105,7 +156,7 @@ try {
   // Accessibility: axe-core on each kind of page (injected past the pages' CSP).
   const audit = await browser.newContext({ bypassCSP: true });
   const auditPage = await audit.newPage();
-  for (const path of ["/", "/search?q=itu", "/id/org/itu", "/sparql", "/sparql?query=ASK%20%7B%7D", "/no/such/page"]) {
+  for (const path of ["/", "/search?q=itu", "/id/org/itu", "/connect?from=https%3A%2F%2Fw3id.org%2Fkgql%2Fid%2Forg%2Fwic&to=ITU", "/sparql", "/sparql?query=ASK%20%7B%7D", "/no/such/page"]) {
     await auditPage.goto(base + path);
     await auditPage.addScriptTag({ content: axeSource });
     const result = await auditPage.evaluate(async () => await window.axe.run());

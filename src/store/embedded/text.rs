@@ -97,6 +97,14 @@ impl Gathered {
     }
 
     fn into_entry(mut self, node: NamedNode) -> Entry {
+        // SHACL shapes describe the data; their names are not something to search for.
+        if self
+            .classes
+            .iter()
+            .any(|c| c.as_str().starts_with("http://www.w3.org/ns/shacl#"))
+        {
+            self.texts.clear();
+        }
         self.texts.sort_unstable();
         self.texts.dedup();
         self.classes.sort_unstable();

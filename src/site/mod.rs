@@ -4,6 +4,8 @@
 //! or the request is escaped. They are drawn from the queries the APIs offer (GraphQL for counts,
 //! sources and search; SPARQL for the editor), so a page shows what a program would get.
 
+pub mod picture;
+
 use crate::linked_data::IriMapper;
 use crate::ontology::PREFIXES;
 use oxigraph::model::{Term, Triple};
@@ -49,7 +51,32 @@ ul.cards li{border:1px solid #d0d7de;border-radius:8px;padding:.6rem .8rem}\
 font:.9rem ui-monospace,monospace;padding:.6rem;border:1px solid #8c959f;border-radius:6px}\
 .error{border:1px solid #cf222e;background:#ffebe9;padding:.6rem .8rem;border-radius:6px;white-space:pre-wrap}\
 code,pre{font-family:ui-monospace,monospace;font-size:.9em}small{color:#57606a}\
-.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem}";
+.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem}\
+figure.graph{margin:0 0 1rem;border:1px solid #d0d7de;border-radius:8px;padding:.5rem}\
+figure.graph svg{width:100%;height:auto;display:block}.graph line{stroke-width:1.6}\
+.graph .node circle{fill:#fff;stroke:#1f2328;stroke-width:1.5}.graph .node.centre circle{fill:#0969da}\
+.graph text{font-size:12px;fill:#1f2328;paint-order:stroke;stroke:#fff;stroke-width:3px}\
+.graph a:hover circle,.graph a:focus circle{fill:#ffd33d}.graph .expand{cursor:pointer}\
+.graph .expand circle{fill:#f6f8fa;stroke:#57606a}.graph .expand:focus circle{fill:#ffd33d}\
+.graph .expand text{font-size:11px;stroke:none}\
+figcaption{font-size:.9rem;color:#57606a}ul.key{list-style:none;display:flex;flex-wrap:wrap;\
+gap:.2rem 1rem;padding:0;margin:.4rem 0 0;font-size:.9rem}\
+.swatch{display:inline-block;width:1rem;height:.3rem;margin-right:.35rem;vertical-align:middle}\
+form.connect{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:.6rem 0}\
+form.connect input[type=text]{padding:.4rem .6rem;font:inherit;border:1px solid #8c959f;border-radius:6px;min-width:16rem}\
+select{font:inherit;padding:.35rem}ol.paths li{margin:.3rem 0}.rel{color:#57606a;white-space:nowrap}\
+.disagree{border-left:3px solid #bc4c00;padding-left:.5rem}.disagree strong{color:#953800}\
+ol.timeline{list-style:none;padding:0;border-left:2px solid #d0d7de;margin-left:.4rem}\
+ol.timeline li{position:relative;padding:.15rem 0 .15rem 1rem}\
+ol.timeline li::before{content:\"\";position:absolute;left:-6px;top:.6rem;width:10px;height:10px;\
+border-radius:50%;background:#0969da}ol.timeline time{font-variant-numeric:tabular-nums;\
+font-weight:600;margin-right:.5rem}\
+.editor{position:relative}.editor pre{position:absolute;inset:0;margin:0;pointer-events:none;\
+overflow:hidden;white-space:pre-wrap;overflow-wrap:break-word;border:1px solid transparent}\
+.editor pre,.editor textarea{font:.9rem/1.45 ui-monospace,monospace;padding:.6rem;white-space:pre-wrap;overflow-wrap:break-word;box-sizing:border-box}\
+.editor.on textarea{color:transparent;background:transparent;caret-color:#1f2328;position:relative}\
+.tk-k{color:#cf222e}.tk-v{color:#8250df}.tk-i{color:#0550ae}.tk-s{color:#0a3069}\
+.tk-c{color:#57606a;font-style:italic}.tk-p{color:#953800}.tk-n{color:#0a7480}";
 
 /// A whole page: the shared header (home, search, the query tools) around `body`.
 pub fn layout(title: &str, search: &str, body: &str) -> String {
@@ -61,12 +88,13 @@ pub fn layout_with_head(title: &str, search: &str, head: &str, body: &str) -> St
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · kgql</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">{head}<style>{STYLE}</style></head><body>\
+         <title>{title} · kgql</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">{head}<style>{STYLE}</style>\
+         <script src=\"/assets/site/site.js\" defer></script></head><body>\
          <a class=\"skip\" href=\"#main\">Skip to content</a>\
          <header><a class=\"name\" href=\"/\">kgql</a>\
          <form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">\
          <input type=\"search\" name=\"q\" value=\"{search}\" placeholder=\"Search organisations, \
-         events, documents, people…\" aria-label=\"Search the graph\">\
+         events, documents, people…\" aria-label=\"Search the graph\" data-suggest autocomplete=\"off\">\
          <button type=\"submit\">Search</button></form>\
          <nav aria-label=\"Tools\"><a href=\"/sparql\">SPARQL</a><a href=\"/graphql\">GraphQL</a>\
          <a href=\"/.well-known/void\">VoID</a><a href=\"/export?format=nq\">Dump</a></nav>\
@@ -282,6 +310,14 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "SELECT ?source (COUNT(*) AS ?statements) WHERE {\n  GRAPH ?source { <https://w3id.org/kgql/id/org/itu> ?p ?o }\n}\nGROUP BY ?source\nORDER BY DESC(?statements)",
     ),
     (
+        "Which agencies co-lead the Inter-Agency Working Group on AI?",
+        "SELECT ?agency ?name WHERE {\n  ?membership org:organization <https://w3id.org/kgql/id/org/iawg-ai> ;\n    org:role <https://w3id.org/kgql/id/concept/role-co-lead> ;\n    org:member ?agency .\n  ?agency skos:prefLabel ?name .\n  FILTER(LANG(?name) = \"en\")\n}\nORDER BY ?name",
+    ),
+    (
+        "The action plans, who launched them, and what they contain",
+        "SELECT ?plan ?title ?launchedBy ?issued ?part WHERE {\n  ?plan a kg:ActionPlan ;\n    dcterms:title ?title .\n  OPTIONAL { ?plan kg:launchedBy ?launchedBy }\n  OPTIONAL { ?plan dcterms:issued ?issued }\n  OPTIONAL { ?plan dcterms:hasPart ?part }\n}\nORDER BY ?title",
+    ),
+    (
         "The kinds of entity and how many of each",
         "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {\n  ?s a ?class\n}\nGROUP BY ?class\nORDER BY DESC(?n)",
     ),
@@ -470,6 +506,138 @@ fn downloads(body: &mut String, encoded_query: &str, formats: &[&str]) {
         );
     }
     body.push_str("</p>");
+}
+
+/// The form that asks how `from` is connected to something else (a label or an IRI).
+pub fn connect_form(from: &str, to: &str, max_length: u32) -> String {
+    let mut html = format!(
+        "<form class=\"connect\" action=\"/connect\" method=\"get\">\
+         <input type=\"hidden\" name=\"from\" value=\"{}\">\
+         <label for=\"connect-to\">How is this connected to</label>\
+         <input type=\"text\" id=\"connect-to\" name=\"to\" value=\"{}\" required \
+         placeholder=\"a name or an IRI\" data-suggest autocomplete=\"off\">\
+         <label for=\"connect-length\">in at most</label><select id=\"connect-length\" name=\"length\">",
+        escape(from),
+        escape(to)
+    );
+    for length in 1..=4 {
+        let _ = write!(
+            html,
+            "<option value=\"{length}\"{}>{length} link{}</option>",
+            if length == max_length {
+                " selected"
+            } else {
+                ""
+            },
+            if length == 1 { "" } else { "s" }
+        );
+    }
+    html.push_str("</select><button type=\"submit\">Find paths</button></form>");
+    html
+}
+
+/// What the connection page found.
+pub enum Connection {
+    /// Nothing was asked yet.
+    Unasked,
+    /// Nothing in the graph matches what was asked for.
+    NoMatch,
+    /// The paths between the two (none when they are not joined within the length).
+    Paths {
+        /// Where the paths end.
+        to: picture::Node,
+        /// Other entities that match what was asked for.
+        others: Vec<picture::Node>,
+        /// The paths, shortest first.
+        paths: Vec<picture::Path>,
+    },
+}
+
+/// The page that shows how `from` is connected to what `to` names, within `max_length` links.
+pub fn connect(
+    from: &picture::Node,
+    to: &str,
+    max_length: u32,
+    found: &Connection,
+    mapper: &IriMapper<'_>,
+) -> String {
+    let from_text = from
+        .label
+        .clone()
+        .unwrap_or_else(|| mapper.compact(&from.iri));
+    let title = match found {
+        Connection::Paths { to, .. } => format!(
+            "How {from_text} is connected to {}",
+            to.label.clone().unwrap_or_else(|| mapper.compact(&to.iri))
+        ),
+        _ => format!("How {from_text} is connected"),
+    };
+    let mut body = format!(
+        "<h1>{}</h1><p>From {}.</p>{}",
+        escape(&title),
+        iri_link(&from.iri, &from_text, mapper),
+        connect_form(&from.iri, to, max_length)
+    );
+    match found {
+        Connection::Unasked => {}
+        Connection::NoMatch => {
+            let _ = write!(
+                body,
+                "<p role=\"status\">Nothing in the graph matches “{}”. Try another name, or \
+                 <a href=\"/search?q={}\">search for it</a>.</p>",
+                escape(to),
+                escape(&query_value(to))
+            );
+        }
+        Connection::Paths { to, others, paths } => {
+            let to_text = to.label.clone().unwrap_or_else(|| mapper.compact(&to.iri));
+            if paths.is_empty() {
+                let _ = write!(
+                    body,
+                    "<p role=\"status\">No path of at most {max_length} link{} joins {} and {}.</p>",
+                    if max_length == 1 { "" } else { "s" },
+                    escape(&from_text),
+                    iri_link(&to.iri, &to_text, mapper),
+                );
+            } else {
+                let _ = write!(
+                    body,
+                    "<h2>{} path{} to {}</h2>",
+                    paths.len(),
+                    if paths.len() == 1 { "" } else { "s" },
+                    iri_link(&to.iri, &to_text, mapper)
+                );
+                body.push_str(&picture::paths(paths, mapper));
+            }
+            if !others.is_empty() {
+                body.push_str("<p>Or to another match: ");
+                for (i, other) in others.iter().enumerate() {
+                    if i > 0 {
+                        body.push_str(" · ");
+                    }
+                    let href = format!(
+                        "/connect?from={}&to={}&length={max_length}",
+                        query_value(&from.iri),
+                        query_value(&other.iri)
+                    );
+                    let _ = write!(
+                        body,
+                        "<a href=\"{}\">{}</a> <small>{}</small>",
+                        escape(&href),
+                        escape(
+                            &other
+                                .label
+                                .clone()
+                                .unwrap_or_else(|| mapper.compact(&other.iri))
+                        ),
+                        escape(&words(&other.type_name))
+                    );
+                }
+                body.push_str("</p>");
+            }
+        }
+    }
+    layout(&title, "", &body)
 }
 
 /// The page of a request that could not be answered: what went wrong.
