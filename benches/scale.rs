@@ -42,7 +42,7 @@
 
 mod common;
 
-use common::{median, millis, percentile, write_section, Backend, Case};
+use common::{median, millis, percentile, start_server, write_section, Backend, Case};
 use futures_util::StreamExt;
 use kgql::store::{Document, LoadMode, LoadRequest, LoadTarget};
 use oxigraph::io::RdfFormat;
@@ -461,45 +461,6 @@ fn wrk(
         .find_map(|line| line.strip_prefix("Requests/sec:"))
         .and_then(|n| n.trim().parse().ok())
         .ok_or_else(|| format!("no request rate in wrk's output:\n{text}"))
-}
-
-/// Starts kgql's HTTP server on `store`, on a thread of its own: its port, its stopper and the
-/// thread (which ends when the server is stopped).
-fn start_server(
-    store: kgql::store::SharedStore,
-    dir: &Path,
-) -> Result<(u16, kgql::http::Stopper, std::thread::JoinHandle<()>), String> {
-    let layer = kgql::config::SettingsLayer {
-        bind: Some("127.0.0.1:0".to_owned()),
-        store: Some(dir.display().to_string()),
-        ..kgql::config::SettingsLayer::default()
-    };
-    let settings = kgql::config::Settings::resolve(layer).map_err(|e| e.to_string())?;
-    let (sender, receiver) = std::sync::mpsc::channel();
-    let thread = std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("a runtime");
-        runtime.block_on(async move {
-            let server = match kgql::http::Server::bind(settings, store) {
-                Ok(server) => server,
-                Err(e) => {
-                    let _ = sender.send(Err(e.to_string()));
-                    return;
-                }
-            };
-            let _ = sender.send(Ok((server.port(), server.stopper())));
-            if let Err(e) = server.run().await {
-                eprintln!("kgql's server failed: {e}");
-            }
-        });
-    });
-    let (port, stopper) = receiver
-        .recv()
-        .map_err(|_| "the server thread ended".to_owned())??;
-    Ok((port, stopper, thread))
 }
 
 /// `oxigraph serve` on a store directory.

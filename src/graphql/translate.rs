@@ -713,6 +713,15 @@ fn search_pattern(builder: &mut Builder, job: &ListJob<'_>) -> GraphPattern {
         expr: call(Function::Contains, vec![lowered(), needle()]),
         inner: Box::new(path_pattern(node.clone(), &path, value.clone())),
     };
+    // SHACL shapes describe the data; their names are not something to search for.
+    pattern = GraphPattern::Filter {
+        expr: Expression::Not(Box::new(Expression::Exists(Box::new(bgp(
+            node.clone().into(),
+            rdf::TYPE.into_owned(),
+            NamedNode::new_unchecked("http://www.w3.org/ns/shacl#NodeShape").into(),
+        ))))),
+        inner: Box::new(pattern),
+    };
     if !classes.is_empty() {
         let class = builder.fresh();
         pattern = GraphPattern::Filter {

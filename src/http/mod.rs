@@ -62,12 +62,19 @@ pub struct Scans {
     pub kinds: std::sync::OnceLock<Vec<(String, String)>>,
 }
 
-/// A value kept for [`SCAN_TTL`] after it was made.
-pub struct Kept<T>(std::sync::Mutex<Option<(Instant, T)>>);
+/// A value kept for [`SCAN_TTL`] after it was made (and, for those who can use an older one,
+/// until it is remade).
+pub struct Kept<T>(
+    std::sync::Mutex<Option<(Instant, T)>>,
+    std::sync::atomic::AtomicBool,
+);
 
 impl<T> Default for Kept<T> {
     fn default() -> Self {
-        Self(std::sync::Mutex::new(None))
+        Self(
+            std::sync::Mutex::new(None),
+            std::sync::atomic::AtomicBool::new(false),
+        )
     }
 }
 
@@ -85,6 +92,23 @@ impl<T: Clone> Kept<T> {
         if let Ok(mut kept) = self.0.lock() {
             *kept = Some((Instant::now(), value));
         }
+        self.1.store(false, std::sync::atomic::Ordering::Release);
+    }
+
+    /// The value whatever its age, and whether the caller should remake it: it is older than
+    /// [`SCAN_TTL`] and no one else is remaking it (the caller then must call [`Self::keep`]
+    /// or [`Self::give_up`]).
+    pub fn any(&self) -> Option<(T, bool)> {
+        let kept = self.0.lock().ok()?;
+        let (made, value) = kept.as_ref()?;
+        let remake =
+            made.elapsed() >= SCAN_TTL && !self.1.swap(true, std::sync::atomic::Ordering::AcqRel);
+        Some((value.clone(), remake))
+    }
+
+    /// Lets another caller remake the value (this one could not).
+    pub fn give_up(&self) {
+        self.1.store(false, std::sync::atomic::Ordering::Release);
     }
 }
 

@@ -137,52 +137,74 @@ async fn kinds(state: &State) -> Result<Vec<(String, String)>, ApiError> {
     Ok(state.scans.kinds.get_or_init(|| kinds).clone())
 }
 
+/// The home page. Its counts of each kind scan the store, so they are kept: a minute old at
+/// most while the server is quiet, and when they are older the page is answered at once with
+/// them while they are counted again in the background.
 async fn home(state: State) -> Result<HttpResponse, ApiError> {
     let mapper = IriMapper {
         base_iri: &state.settings.base_iri,
     };
-    let (counts, sources) = match state.scans.home.fresh(|_| true) {
-        Some(kept) => kept,
+    let (counts, sources) = match state.scans.home.any() {
+        Some((kept, remake)) => {
+            if remake {
+                let state = state.clone();
+                actix_web::rt::spawn(async move {
+                    match home_data(&state).await {
+                        Ok(data) => state.scans.home.keep(data),
+                        Err(error) => {
+                            tracing::warn!(%error, "the home page's counts were not renewed");
+                            state.scans.home.give_up();
+                        }
+                    }
+                });
+            }
+            kept
+        }
         None => {
-            let kinds = kinds(&state).await?;
-            let mut query = String::from("{");
-            for (field, _) in &kinds {
-                query.push_str(&format!(" {field} {{ totalCount }}"));
-            }
-            let has_sources = kinds.iter().any(|(field, _)| field == "sources");
-            if has_sources {
-                query
-                    .push_str(" sourceList: sources(first: 100) { nodes { iri label title url } }");
-            }
-            query.push_str(" }");
-            let data = graphql(&state, &query, Value::Null).await?;
-            let counts: Vec<Kind> = kinds
-                .iter()
-                .map(|(field, type_name)| Kind {
-                    type_name: type_name.clone(),
-                    count: data[field]["totalCount"].as_u64().unwrap_or(0),
-                })
-                .collect();
-            let sources: Vec<Source> = data["sourceList"]["nodes"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|node| {
-                    Some(Source {
-                        iri: node["iri"].as_str()?.to_owned(),
-                        title: node["title"]
-                            .as_str()
-                            .or(node["label"].as_str())
-                            .map(str::to_owned),
-                        url: node["url"].as_str().map(str::to_owned),
-                    })
-                })
-                .collect();
-            state.scans.home.keep((counts.clone(), sources.clone()));
-            (counts, sources)
+            let data = home_data(&state).await?;
+            state.scans.home.keep(data.clone());
+            data
         }
     };
     Ok(html(site::home(&counts, &sources, &mapper)))
+}
+
+/// The home page's data: how many entities of each kind, and the sources.
+async fn home_data(state: &State) -> Result<(Vec<Kind>, Vec<Source>), ApiError> {
+    let kinds = kinds(state).await?;
+    let mut query = String::from("{");
+    for (field, _) in &kinds {
+        query.push_str(&format!(" {field} {{ totalCount }}"));
+    }
+    let has_sources = kinds.iter().any(|(field, _)| field == "sources");
+    if has_sources {
+        query.push_str(" sourceList: sources(first: 100) { nodes { iri label title url } }");
+    }
+    query.push_str(" }");
+    let data = graphql(state, &query, Value::Null).await?;
+    let counts: Vec<Kind> = kinds
+        .iter()
+        .map(|(field, type_name)| Kind {
+            type_name: type_name.clone(),
+            count: data[field]["totalCount"].as_u64().unwrap_or(0),
+        })
+        .collect();
+    let sources: Vec<Source> = data["sourceList"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|node| {
+            Some(Source {
+                iri: node["iri"].as_str()?.to_owned(),
+                title: node["title"]
+                    .as_str()
+                    .or(node["label"].as_str())
+                    .map(str::to_owned),
+                url: node["url"].as_str().map(str::to_owned),
+            })
+        })
+        .collect();
+    Ok((counts, sources))
 }
 
 async fn search(request: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {
