@@ -454,7 +454,12 @@ fn join_inside_modifiers(pattern: &mut GraphPattern, values: GraphPattern) {
         | GraphPattern::Distinct { inner }
         | GraphPattern::Reduced { inner }
         | GraphPattern::Slice { inner, .. }
-        | GraphPattern::OrderBy { inner, .. } => join_inside_modifiers(inner, values),
+        | GraphPattern::OrderBy { inner, .. }
+        | GraphPattern::Group { inner, .. } => join_inside_modifiers(inner, values),
+        // A variable bound by an aggregate's `Extend` is not the one given: go below it.
+        GraphPattern::Extend {
+            inner, variable, ..
+        } if !binds(&values, variable) => join_inside_modifiers(inner, values),
         other => {
             let inner = std::mem::replace(
                 other,
@@ -468,6 +473,11 @@ fn join_inside_modifiers(pattern: &mut GraphPattern, values: GraphPattern) {
             };
         }
     }
+}
+
+/// Whether a `VALUES` pattern gives `variable`.
+fn binds(values: &GraphPattern, variable: &Variable) -> bool {
+    matches!(values, GraphPattern::Values { variables, .. } if variables.contains(variable))
 }
 
 /// Parses a query written into the program (never user input).

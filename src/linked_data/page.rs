@@ -18,18 +18,46 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::LazyLock;
 
-/// Every link of an entity, both ways, in a stable order (graphs merged). Blank nodes that link to
-/// the entity are skipped as the rows are read (a `FILTER(isIRI(?v))` here trips Virtuoso's
-/// compiler).
+/// Every link of an entity, both ways (graphs merged). Blank nodes that link to the entity are
+/// skipped as the rows are read (a `FILTER(isIRI(?v))` here trips Virtuoso's compiler). The page
+/// orders them itself: an engine's `ORDER BY` resolves every term's text for each comparison,
+/// which costs more than the rest of the page for an entity of a few thousand links.
 static LINKS: LazyLock<spargebra::Query> = LazyLock::new(|| {
     constant_query(
         "SELECT DISTINCT ?way ?p ?v WHERE {
            { ?entity ?p ?v BIND(\"out\" AS ?way) }
            UNION
            { ?v ?p ?entity BIND(\"in\" AS ?way) }
-         } ORDER BY ?way ?p ?v",
+         }",
     )
 });
+
+/// How many links an entity has per property and direction (counting only reads the indexes).
+static COUNTS: LazyLock<spargebra::Query> = LazyLock::new(|| {
+    constant_query(
+        "SELECT ?way ?p (COUNT(DISTINCT ?v) AS ?n) WHERE {
+           { ?entity ?p ?v BIND(\"out\" AS ?way) }
+           UNION
+           { ?v ?p ?entity BIND(\"in\" AS ?way) }
+         } GROUP BY ?way ?p",
+    )
+});
+
+/// The values of some properties of an entity, and the nodes that link to it by some
+/// properties (`?p` is bound to one or several).
+static VALUES_OUT: LazyLock<spargebra::Query> =
+    LazyLock::new(|| constant_query("SELECT DISTINCT ?p ?v WHERE { ?entity ?p ?v }"));
+static VALUES_IN: LazyLock<spargebra::Query> =
+    LazyLock::new(|| constant_query("SELECT DISTINCT ?p ?v WHERE { ?v ?p ?entity }"));
+
+/// An entity with at most this many links has them all read in one query and ordered; a larger
+/// one (a hub) has its links read property by property.
+const ONE_QUERY_LINKS: u64 = 2000;
+
+/// On a hub's page, a property with at most this many links has them ordered; a larger one is
+/// paged in the store's own order (stable while the data is), so that its page reads a page of
+/// links, not all of them.
+const SORTED_GROUP: u64 = 500;
 
 /// The statements about the blank nodes an entity points to (shown inline).
 static BLANKS: LazyLock<spargebra::Query> = LazyLock::new(|| {
@@ -188,13 +216,7 @@ pub async fn entity_page(
     request: &PageRequest,
     limits: QueryLimits,
 ) -> Result<Option<EntityPage>, StoreError> {
-    let mut query = bind(LINKS.clone(), "entity", entity.clone());
-    if let Some(focus) = &request.focus {
-        let way = if focus.incoming { "in" } else { "out" };
-        query = bind(query, "way", Literal::new_simple_literal(way));
-        query = bind(query, "p", focus.property.clone());
-    }
-    let groups = gather(store, query, request, limits).await?;
+    let groups = gather(store, &entity, request, limits).await?;
     let graph = if request.focus.is_none() {
         graph_subjects(store, &entity, limits).await?
     } else {
@@ -291,7 +313,35 @@ pub async fn entity_page(
             }
         }
     }
-    let rows = crate::sparql::select(store, bind_each(LABELS.clone(), "x", shown), limits).await?;
+    // The dates of the linked entities, for the timeline.
+    let linked: Vec<GroundTerm> = groups
+        .iter()
+        .filter(|g| g.property.as_ref() != rdf::TYPE)
+        .flat_map(|g| g.values.iter())
+        .filter_map(|v| match v {
+            Term::NamedNode(n) if n != &entity => Some(n.clone()),
+            _ => None,
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .take(MAX_DATED)
+        .map(GroundTerm::from)
+        .collect();
+    // The labels of what is shown and the literals of linked entities (for their dates), read
+    // at once.
+    let dated = !linked.is_empty() && request.focus.is_none();
+    let (rows, literals) = futures_util::future::join(
+        crate::sparql::select(store, bind_each(LABELS.clone(), "x", shown), limits),
+        async {
+            if dated {
+                crate::sparql::select(store, bind_each(LITERALS.clone(), "x", linked), limits).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    )
+    .await;
+    let (rows, literals) = (rows?, literals?);
     let mut best: HashMap<String, (u32, String)> = HashMap::new();
     // The languages the entity's own labels come in (for the page's language switch).
     let mut label_languages: Vec<String> = Vec::new();
@@ -318,24 +368,9 @@ pub async fn entity_page(
             *entry = (rank, label.value().to_owned());
         }
     }
-    // The dates of the linked entities, for the timeline.
-    let linked: Vec<GroundTerm> = groups
-        .iter()
-        .filter(|g| g.property.as_ref() != rdf::TYPE)
-        .flat_map(|g| g.values.iter())
-        .filter_map(|v| match v {
-            Term::NamedNode(n) if n != &entity => Some(n.clone()),
-            _ => None,
-        })
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .take(MAX_DATED)
-        .map(GroundTerm::from)
-        .collect();
     let mut dates: HashMap<String, (NamedNode, Literal)> = HashMap::new();
-    if !linked.is_empty() && request.focus.is_none() {
-        let rows =
-            crate::sparql::select(store, bind_each(LITERALS.clone(), "x", linked), limits).await?;
+    {
+        let rows = literals;
         let rank = |p: &NamedNode| {
             let name = local_name(p.as_str());
             TIMELINE_DATES.iter().position(|d| *d == name).unwrap_or(
@@ -453,63 +488,184 @@ async fn graph_subjects(
     .map_err(|e| StoreError::Storage(format!("page task failed: {e}")))?
 }
 
-/// Reads the links in order, keeping at most a page of each property and counting the rest.
+/// The order of links on a page: by property (incoming first), then by value.
+fn link_order(a: &(bool, NamedNode, Term), b: &(bool, NamedNode, Term)) -> std::cmp::Ordering {
+    (!a.0, a.1.as_str())
+        .cmp(&(!b.0, b.1.as_str()))
+        .then_with(|| term_key(&a.2).cmp(&term_key(&b.2)))
+}
+
+/// What a value is ordered by: IRIs by their text, literals by their value, then the rest.
+fn term_key(term: &Term) -> (u8, &str) {
+    match term {
+        Term::NamedNode(n) => (1, n.as_str()),
+        Term::Literal(l) => (2, l.value()),
+        Term::BlankNode(b) => (0, b.as_str()),
+        #[allow(unreachable_patterns)]
+        _ => (3, ""),
+    }
+}
+
+/// Reads the links of `entity` a page per property (and direction), counting the rest. An
+/// entity of few links has them read at once and ordered here; a hub has its counts read first,
+/// then each property's page.
 async fn gather(
     store: &SharedStore,
-    query: spargebra::Query,
+    entity: &NamedNode,
     request: &PageRequest,
     limits: QueryLimits,
 ) -> Result<Vec<LinkGroup>, StoreError> {
-    let QueryOutput::Solutions { rows, .. } = store.query(query, limits).await? else {
-        return Err(StoreError::Evaluation("expected solutions".to_owned()));
-    };
     let max = request.max_links;
     let skip = request.focus.as_ref().map_or(0, |f| f.offset);
-    let focus = request.focus.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut groups: Vec<LinkGroup> = Vec::new();
-        for row in rows {
-            let row = row?;
-            let (Some(Term::Literal(way)), Some(Term::NamedNode(property)), Some(value)) =
-                (row.get("way"), row.get("p"), row.get("v"))
-            else {
-                continue;
-            };
-            let incoming = way.value() == "in";
-            if incoming && value.is_blank_node() || property.as_str().starts_with(SHACL) {
-                continue;
-            }
-            let group = match groups.last_mut() {
-                Some(g) if g.incoming == incoming && &g.property == property => g,
-                _ => {
-                    groups.push(LinkGroup {
-                        incoming,
-                        property: property.clone(),
-                        values: Vec::new(),
-                        total: 0,
-                        offset: skip,
-                    });
-                    groups.last_mut().expect("just pushed")
-                }
-            };
-            if group.total >= skip && group.values.len() < max {
-                group.values.push(value.clone());
-            }
-            group.total += 1;
+    let wanted = |incoming: bool, property: &NamedNode| {
+        !property.as_str().starts_with(SHACL)
+            && request
+                .focus
+                .as_ref()
+                .is_none_or(|f| f.incoming == incoming && &f.property == property)
+    };
+    let counted = crate::sparql::select(
+        store,
+        bind(COUNTS.clone(), "entity", entity.clone()),
+        limits,
+    )
+    .await?;
+    let mut counts: Vec<(bool, NamedNode, u64)> = Vec::new();
+    for row in counted {
+        if let (Some(Term::Literal(way)), Some(Term::NamedNode(p)), Some(Term::Literal(n))) =
+            (row.get("way"), row.get("p"), row.get("n"))
+        {
+            counts.push((
+                way.value() == "in",
+                p.clone(),
+                n.value().parse().unwrap_or(0),
+            ));
         }
-        if let (Some(focus), true) = (focus, groups.is_empty()) {
+    }
+    counts.sort_by(|a, b| (!a.0, a.1.as_str()).cmp(&(!b.0, b.1.as_str())));
+    let total: u64 = counts.iter().map(|c| c.2).sum();
+    let mut groups: Vec<LinkGroup> = Vec::new();
+    // A group: all its values, ordered (`paged`: only the page of them), and their number.
+    let mut push =
+        |incoming: bool, property: NamedNode, values: Vec<Term>, total: usize, paged: bool| {
+            let (from, page) = if paged {
+                (0, values.len())
+            } else {
+                (skip, max)
+            };
             groups.push(LinkGroup {
-                incoming: focus.incoming,
-                property: focus.property,
-                values: Vec::new(),
-                total: 0,
-                offset: focus.offset,
+                incoming,
+                property,
+                values: values.into_iter().skip(from).take(page).collect(),
+                total,
+                offset: skip,
             });
+        };
+    if total <= ONE_QUERY_LINKS {
+        let rows =
+            crate::sparql::select(store, bind(LINKS.clone(), "entity", entity.clone()), limits)
+                .await?;
+        let mut links: Vec<(bool, NamedNode, Term)> = rows
+            .into_iter()
+            .filter_map(|row| match (row.get("way"), row.get("p"), row.get("v")) {
+                (Some(Term::Literal(way)), Some(Term::NamedNode(p)), Some(v)) => {
+                    let incoming = way.value() == "in";
+                    (!(incoming && v.is_blank_node()) && wanted(incoming, p))
+                        .then(|| (incoming, p.clone(), v.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        links.sort_by(link_order);
+        links.dedup();
+        let mut rest = links.into_iter().peekable();
+        while let Some((incoming, property, value)) = rest.next() {
+            let mut values = vec![value];
+            while let Some((_, _, v)) = rest.next_if(|(i, p, _)| *i == incoming && *p == property) {
+                values.push(v);
+            }
+            let total = values.len();
+            push(incoming, property, values, total, false);
         }
-        Ok(groups)
-    })
-    .await
-    .map_err(|e| StoreError::Storage(format!("page task failed: {e}")))?
+    } else {
+        let counts: Vec<(bool, NamedNode, u64)> = counts
+            .into_iter()
+            .filter(|(incoming, property, _)| wanted(*incoming, property))
+            .collect();
+        // The properties of few links, both ways: read whole, two queries in all.
+        let mut small: Vec<(bool, NamedNode, Term)> = Vec::new();
+        for incoming in [true, false] {
+            let properties: Vec<GroundTerm> = counts
+                .iter()
+                .filter(|(i, _, n)| *i == incoming && *n <= SORTED_GROUP)
+                .map(|(_, p, _)| p.clone().into())
+                .collect();
+            if properties.is_empty() {
+                continue;
+            }
+            let template = if incoming { &VALUES_IN } else { &VALUES_OUT };
+            let query = bind_each(
+                bind((*template).clone(), "entity", entity.clone()),
+                "p",
+                properties,
+            );
+            for row in crate::sparql::select(store, query, limits).await? {
+                if let (Some(Term::NamedNode(p)), Some(v)) = (row.get("p"), row.get("v")) {
+                    if !(incoming && v.is_blank_node()) {
+                        small.push((incoming, p.clone(), v.clone()));
+                    }
+                }
+            }
+        }
+        small.sort_by(link_order);
+        small.dedup();
+        for (incoming, property, count) in counts {
+            if count <= SORTED_GROUP {
+                let values: Vec<Term> = small
+                    .iter()
+                    .filter(|(i, p, _)| *i == incoming && *p == property)
+                    .map(|(_, _, v)| v.clone())
+                    .collect();
+                let total = values.len();
+                push(incoming, property, values, total, false);
+                continue;
+            }
+            // A property of many links: a page of them in the store's order.
+            let template = if incoming { &VALUES_IN } else { &VALUES_OUT };
+            let mut query = (*template).clone();
+            if let spargebra::Query::Select { pattern, .. } = &mut query {
+                let inner = std::mem::replace(
+                    pattern,
+                    spargebra::algebra::GraphPattern::Bgp {
+                        patterns: Vec::new(),
+                    },
+                );
+                *pattern = spargebra::algebra::GraphPattern::Slice {
+                    inner: Box::new(inner),
+                    start: skip,
+                    length: Some(max),
+                };
+            }
+            let query = bind(bind(query, "entity", entity.clone()), "p", property.clone());
+            let values: Vec<Term> = crate::sparql::select(store, query, limits)
+                .await?
+                .into_iter()
+                .filter_map(|row| row.get("v").cloned())
+                .filter(|v| !(incoming && v.is_blank_node()))
+                .collect();
+            push(incoming, property, values, count as usize, true);
+        }
+    }
+    if let (Some(focus), true) = (&request.focus, groups.is_empty()) {
+        groups.push(LinkGroup {
+            incoming: focus.incoming,
+            property: focus.property.clone(),
+            values: Vec::new(),
+            total: 0,
+            offset: focus.offset,
+        });
+    }
+    Ok(groups)
 }
 
 /// The URL of the page that lists `group`'s links from `offset`.
