@@ -1,6 +1,6 @@
 // kgql's pages work without this script; with it they add suggestions as you type, colours in
 // the SPARQL editor, and a neighbourhood picture that can be expanded and filtered. It talks only
-// to the server's own GraphQL endpoint. Written for kgql; MIT OR Apache-2.0, as kgql.
+// to the server's own GraphQL endpoint. Written for kgql; Apache-2.0, as kgql.
 "use strict";
 
 const SVG = "http://www.w3.org/2000/svg";

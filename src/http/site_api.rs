@@ -246,7 +246,8 @@ async fn search(request: HttpRequest, state: State) -> Result<HttpResponse, ApiE
         let data = graphql(
             &state,
             &format!(
-                "query($after: String) {{ list: {field}(first: 100, after: $after) {{ totalCount \
+                "query($after: String) {{ list: {field}(first: 100, after: $after, \
+                 orderBy: [{{ field: label }}]) {{ totalCount \
                  pageInfo {{ hasNextPage endCursor }} nodes {{ __typename iri label }} }} }}"
             ),
             serde_json::json!({ "after": after }),

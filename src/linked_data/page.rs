@@ -97,6 +97,23 @@ const TIMELINE_DATES: [&str; 8] = [
     "startTime",
 ];
 
+/// The order of the properties that say what an entity is (by local name); others follow, by
+/// label.
+const ABOUT_ORDER: [&str; 12] = [
+    "prefLabel",
+    "label",
+    "title",
+    "altLabel",
+    "type",
+    "description",
+    "abstract",
+    "comment",
+    "homepage",
+    "url",
+    "identifier",
+    "sameAs",
+];
+
 /// How many linked entities' dates a page reads at most.
 const MAX_DATED: usize = 400;
 
@@ -1053,7 +1070,19 @@ impl EntityPage {
                 (Section::About, "About", "about"),
                 (Section::Dates, "Dates", "dates"),
             ] {
-                let groups = in_section(section);
+                let mut groups = in_section(section);
+                // Names first, then kinds, descriptions, and links elsewhere.
+                groups.sort_by_key(|g| {
+                    let name = local_name(g.property.as_str());
+                    let rank = ABOUT_ORDER
+                        .iter()
+                        .position(|n| *n == name)
+                        .unwrap_or(ABOUT_ORDER.len());
+                    (
+                        rank,
+                        self.label(g.property.as_str()).unwrap_or(name).to_owned(),
+                    )
+                });
                 if !groups.is_empty() {
                     let _ = write!(html, "<h2 id=\"{id}\">{heading}</h2>");
                     self.table(&groups, mapper, &mut html);
