@@ -382,6 +382,7 @@ async fn hop(
     stats: &Stats,
     frontier: &[NamedNode],
     labels: bool,
+    limit: Option<usize>,
 ) -> Result<Vec<(NamedNode, Link)>, StoreError> {
     if frontier.is_empty() {
         return Ok(Vec::new());
@@ -390,7 +391,20 @@ async fn hop(
     // With LATERAL (Oxigraph), the links are read bare and the labels of their few properties
     // after: a hub's thousands of links would each look their property's label up.
     let apart = labels && on;
-    let query = hop_query(frontier, on, read_labels(labels, on) && !apart);
+    let mut query = hop_query(frontier, on, read_labels(labels, on) && !apart);
+    if let (Some(limit), Query::Select { pattern, .. }) = (limit, &mut query) {
+        let inner = std::mem::replace(
+            pattern,
+            GraphPattern::Bgp {
+                patterns: Vec::new(),
+            },
+        );
+        *pattern = GraphPattern::Slice {
+            inner: Box::new(inner),
+            start: 0,
+            length: Some(limit),
+        };
+    }
     stats.record(&query);
     let rows = sparql::select(store, query, limits).await?;
     let mut links = Vec::new();
@@ -445,7 +459,18 @@ pub async fn walk(
     start: &NamedNode,
     bounds: Bounds,
 ) -> Result<Walk, StoreError> {
-    let mut walks = walk_all(store, limits, stats, &[(start, bounds.depth)], bounds).await?;
+    // One hop from one node reads at most a few links per node kept: a hub has many more, and
+    // which of its neighbours are kept is then the first of its links the store gives.
+    let limit = (bounds.depth == 1).then(|| bounds.max_nodes.saturating_mul(8).max(64));
+    let mut walks = walk_all(
+        store,
+        limits,
+        stats,
+        &[(start, bounds.depth)],
+        bounds,
+        limit,
+    )
+    .await?;
     Ok(walks.pop().unwrap_or_default())
 }
 
@@ -472,7 +497,7 @@ pub async fn walk_between(
     let near = max_length.div_ceil(2);
     let far = max_length - near;
     let sides = [(from, near - 1), (to, far.saturating_sub(1))];
-    let walks = walk_all(store, limits, stats, &sides, bounds).await?;
+    let walks = walk_all(store, limits, stats, &sides, bounds, None).await?;
     let reached = |walk: &Walk| walk.distances.keys().cloned().collect::<Vec<_>>();
     let middle = meet(
         store,
@@ -507,6 +532,7 @@ async fn walk_all(
     stats: &Stats,
     starts: &[(&NamedNode, u32)],
     bounds: Bounds,
+    first_hop_limit: Option<usize>,
 ) -> Result<Vec<Walk>, StoreError> {
     struct Side {
         walk: Walk,
@@ -536,7 +562,8 @@ async fn walk_all(
             .flat_map(|side| side.frontier.iter().cloned())
             .collect();
         let frontier: Vec<NamedNode> = frontier.into_iter().collect();
-        let links = hop(store, limits, stats, &frontier, bounds.labels).await?;
+        let limit = first_hop_limit.filter(|_| distance == 1 && frontier.len() == 1);
+        let links = hop(store, limits, stats, &frontier, bounds.labels, limit).await?;
         for side in sides.iter_mut().filter(|side| going(side)) {
             let mut next = BTreeSet::new();
             for (from, link) in &links {

@@ -54,6 +54,9 @@ static VALUES_IN: LazyLock<spargebra::Query> =
 /// one (a hub) has its links read property by property.
 const ONE_QUERY_LINKS: u64 = 2000;
 
+/// How many links of each property a hub's page shows (its property pages show more).
+const HUB_LINKS: usize = 20;
+
 /// On a hub's page, a property with at most this many links has them ordered; a larger one is
 /// paged in the store's own order (stable while the data is), so that its page reads a page of
 /// links, not all of them.
@@ -532,7 +535,6 @@ async fn gather(
     request: &PageRequest,
     limits: QueryLimits,
 ) -> Result<Vec<LinkGroup>, StoreError> {
-    let max = request.max_links;
     let skip = request.focus.as_ref().map_or(0, |f| f.offset);
     let wanted = |incoming: bool, property: &NamedNode| {
         !property.as_str().starts_with(SHACL)
@@ -561,6 +563,12 @@ async fn gather(
     }
     counts.sort_by(|a, b| (!a.0, a.1.as_str()).cmp(&(!b.0, b.1.as_str())));
     let total: u64 = counts.iter().map(|c| c.2).sum();
+    // A hub's page shows a few links of each property, each property's own pages the rest.
+    let max = if request.focus.is_none() && total > ONE_QUERY_LINKS {
+        request.max_links.min(HUB_LINKS)
+    } else {
+        request.max_links
+    };
     let mut groups: Vec<LinkGroup> = Vec::new();
     // A group: all its values, ordered (`paged`: only the page of them), and their number.
     let mut push =
@@ -920,13 +928,22 @@ impl EntityPage {
             }
             let next = group.offset + shown;
             if next < group.total {
-                let _ = write!(
-                    html,
-                    "<p>… and {} more: <a href=\"{}\">next {}</a></p>",
-                    group.total - next,
-                    focus_href(group, next),
-                    shown.min(group.total - next)
-                );
+                if self.focused {
+                    let _ = write!(
+                        html,
+                        "<p>… and {} more: <a href=\"{}\">next {}</a></p>",
+                        group.total - next,
+                        focus_href(group, next),
+                        shown.min(group.total - next)
+                    );
+                } else {
+                    let _ = write!(
+                        html,
+                        "<p>… and {} more: <a href=\"{}\">list them</a></p>",
+                        group.total - next,
+                        focus_href(group, next),
+                    );
+                }
             }
             if self.focused && group.offset > 0 {
                 let previous = group.offset.saturating_sub(shown.max(1));
