@@ -429,7 +429,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), CliError> {
         Command::Load(args) => load(&open_store(&settings)?, args).await,
         Command::Export(args) => export_graph(&open_store(&settings)?, args).await,
         Command::Query(args) => query(&open_store(&settings)?, &settings, args).await,
-        Command::Validate(args) => validate(&open_store(&settings)?, args).await,
+        Command::Validate(args) => validate(&settings, args).await,
         Command::Reindex => reindex(&open_store(&settings)?).await,
         Command::Seed => {
             let count = ontology::load(&open_store(&settings)?, &settings.base_iri)
@@ -808,7 +808,8 @@ fn report_format(name: &str) -> Result<Option<RdfFormat>, CliError> {
         })
 }
 
-async fn validate(store: &SharedStore, args: ValidateArgs) -> Result<(), CliError> {
+/// Validates the store, or only the files given (the store is then not opened).
+async fn validate(settings: &Settings, args: ValidateArgs) -> Result<(), CliError> {
     let format = report_format(&args.format)?;
     let shapes = match args.shapes {
         None => builtin_shapes()?,
@@ -819,7 +820,7 @@ async fn validate(store: &SharedStore, args: ValidateArgs) -> Result<(), CliErro
         }
     };
     let mut data = if args.files.is_empty() {
-        store_graph(store).await?
+        store_graph(&open_store(settings)?).await?
     } else {
         builtin_ontology()?
     };

@@ -304,3 +304,26 @@ fn pyshacl_reports_the_same_violations() {
         violations(&theirs, RdfFormat::Turtle)
     );
 }
+
+#[test]
+fn validating_files_touches_no_store() {
+    // Run where no store is: the default store directory must not appear.
+    let dir = tempfile::tempdir().unwrap();
+    let (invalid, _) = invalid_example();
+    let output = Command::new(env!("CARGO_BIN_EXE_kgql"))
+        .current_dir(dir.path())
+        .arg("validate")
+        .arg(&invalid)
+        .env_remove("KGQL_CONFIG")
+        .env_remove("KGQL_STORE")
+        .output()
+        .expect("kgql runs");
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stdout).contains("Violation"),
+        "{}",
+        text(&output.stdout)
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "validate left {left:?}");
+}
