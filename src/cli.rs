@@ -1,14 +1,12 @@
 //! The `kgql` command line: `serve`, `load`, `export`, `query`, `seed`, `validate` and
 //! `generate`.
 
-use crate::config::{LogFormat, Secret, Settings, SettingsLayer, StoreAuth, StoreLocation};
+use crate::config::{LogFormat, Secret, Settings, SettingsLayer, StoreAuth};
 use crate::formats;
 use crate::shacl::{Shapes, ValidationReport};
 use crate::sparql::{self, AnswerKind, DatasetParams, OutputFormat};
-use crate::store::embedded::EmbeddedStore;
-use crate::store::remote::{Credentials, RemoteConfig, RemoteStore};
 use crate::store::{Document, LoadMode, LoadRequest, LoadTarget, ProgressFn, SharedStore};
-use crate::{export, generate, http, ontology, stream, telemetry};
+use crate::{export, generate, ontology, startup, stream, telemetry};
 use clap::{Args, Parser, Subcommand};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{Graph, GraphName, NamedNode, TripleRef};
@@ -297,6 +295,23 @@ fn fail(message: impl std::fmt::Display) -> CliError {
     CliError(message.to_string())
 }
 
+impl From<startup::StartupError> for CliError {
+    /// The error with its causes, one after the other.
+    fn from(error: startup::StartupError) -> Self {
+        let mut message = error.to_string();
+        let mut cause = std::error::Error::source(&error);
+        while let Some(error) = cause {
+            // A cause whose text its effect already shows is not repeated.
+            let text = error.to_string();
+            if !message.contains(&text) {
+                message.push_str(&format!(": {text}"));
+            }
+            cause = error.source();
+        }
+        CliError(message)
+    }
+}
+
 impl Cli {
     /// Resolves the settings from the flags, the environment and the configuration file.
     fn settings(&self) -> Result<Settings, CliError> {
@@ -363,42 +378,6 @@ impl Cli {
     }
 }
 
-/// Opens the store the settings name.
-pub fn open_store(settings: &Settings) -> Result<SharedStore, CliError> {
-    let store = match &settings.store {
-        StoreLocation::Memory => EmbeddedStore::in_memory(),
-        StoreLocation::Directory(path) => EmbeddedStore::open(path),
-        StoreLocation::Remote(url) => {
-            let remote = &settings.remote;
-            let mut config = RemoteConfig::new(url);
-            if let Some(update_url) = &remote.update_url {
-                config.update_url.clone_from(update_url);
-            }
-            config.graph_store_url.clone_from(&remote.graph_store_url);
-            config.credentials = match (&remote.user, &remote.token) {
-                (Some((user, password, StoreAuth::Basic)), _) => Credentials::Basic {
-                    user: user.clone(),
-                    password: password.clone(),
-                },
-                (Some((user, password, StoreAuth::Digest)), _) => Credentials::Digest {
-                    user: user.clone(),
-                    password: password.clone(),
-                },
-                (None, Some(token)) => Credentials::Bearer(token.clone()),
-                (None, None) => Credentials::None,
-            };
-            config.connect_timeout = settings.query_timeout.min(config.connect_timeout);
-            return RemoteStore::new(config)
-                .map(|store| Arc::new(store) as SharedStore)
-                .map_err(|e| fail(format!("cannot use the store at {}: {e}", settings.store)));
-        }
-    }
-    .map_err(|e| fail(format!("cannot open the store at {}: {e}", settings.store)))?;
-    Ok(Arc::new(
-        store.with_union_default_graph(settings.union_default_graph),
-    ))
-}
-
 /// Runs the command line; returns the process exit code.
 pub fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -423,16 +402,16 @@ async fn run(command: Command, settings: Settings) -> Result<(), CliError> {
     match command {
         Command::Generate(args) => generate_graph(&settings, &args),
         Command::Serve(args) => {
-            let store = open_store(&settings)?;
+            let store = startup::open_store(&settings)?;
             serve(settings, store, args.no_seed).await
         }
-        Command::Load(args) => load(&open_store(&settings)?, args).await,
-        Command::Export(args) => export_graph(&open_store(&settings)?, args).await,
-        Command::Query(args) => query(&open_store(&settings)?, &settings, args).await,
+        Command::Load(args) => load(&startup::open_store(&settings)?, args).await,
+        Command::Export(args) => export_graph(&startup::open_store(&settings)?, args).await,
+        Command::Query(args) => query(&startup::open_store(&settings)?, &settings, args).await,
         Command::Validate(args) => validate(&settings, args).await,
-        Command::Reindex => reindex(&open_store(&settings)?).await,
+        Command::Reindex => reindex(&startup::open_store(&settings)?).await,
         Command::Seed => {
-            let count = ontology::load(&open_store(&settings)?, &settings.base_iri)
+            let count = ontology::load(&startup::open_store(&settings)?, &settings.base_iri)
                 .await
                 .map_err(fail)?;
             eprintln!("loaded {count} quads of the built-in ontology");
@@ -474,17 +453,9 @@ async fn serve(settings: Settings, store: SharedStore, no_seed: bool) -> Result<
              can read it: use KGQL_WRITE_TOKEN or --write-token-file"
         );
     }
-    if !no_seed
-        && ontology::load_if_empty(&store, &settings.base_iri)
-            .await
-            .map_err(fail)?
-    {
-        tracing::info!("the store was empty: loaded the built-in ontology and seed graph");
-    }
-    store.catch_up_in_background();
+    startup::prepare(&store, &settings, !no_seed).await?;
     let bind = settings.bind.clone();
-    let server = http::Server::bind(settings.clone(), store)
-        .map_err(|e| fail(format!("cannot listen on {bind}: {e}")))?;
+    let server = startup::bind(settings.clone(), store)?;
     tracing::info!(
         store = %settings.store,
         writable = settings.write_token.is_some(),
@@ -820,7 +791,7 @@ async fn validate(settings: &Settings, args: ValidateArgs) -> Result<(), CliErro
         }
     };
     let mut data = if args.files.is_empty() {
-        store_graph(&open_store(settings)?).await?
+        store_graph(&startup::open_store(settings)?).await?
     } else {
         builtin_ontology()?
     };

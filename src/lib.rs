@@ -23,6 +23,7 @@ pub mod search;
 pub mod shacl;
 pub mod site;
 pub mod sparql;
+pub mod startup;
 pub mod store;
 pub mod stream;
 pub mod telemetry;

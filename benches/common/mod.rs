@@ -48,8 +48,7 @@ impl Backend {
             ..SettingsLayer::default()
         };
         let settings = Settings::resolve(layer).map_err(|e| e.to_string())?;
-        let store = kgql::cli::open_store(&settings).map_err(|e| e.to_string())?;
-        kgql::ontology::load_if_empty(&store, &settings.base_iri)
+        let store = kgql::startup::open(&settings, true)
             .await
             .map_err(|e| format!("{name}: {e}"))?;
         let api = GraphqlApi::new(store.clone(), &settings).map_err(|e| e.to_string())?;
@@ -212,7 +211,7 @@ pub fn start_server(
             .build()
             .expect("a runtime");
         runtime.block_on(async move {
-            let server = match kgql::http::Server::bind(settings, store) {
+            let server = match kgql::startup::bind(settings, store) {
                 Ok(server) => server,
                 Err(e) => {
                     let _ = sender.send(Err(e.to_string()));

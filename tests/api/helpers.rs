@@ -280,13 +280,10 @@ pub fn spawn_app_with(options: Options) -> TestApp {
             .build()
             .expect("runtime");
         runtime.block_on(async move {
-            let store = kgql::cli::open_store(&settings).expect("store opens");
-            if seed {
-                kgql::ontology::load_if_empty(&store, &settings.base_iri)
-                    .await
-                    .expect("ontology loads");
-            }
-            let server = kgql::http::Server::bind(settings, store).expect("server binds");
+            let store = kgql::startup::open(&settings, seed)
+                .await
+                .expect("the store opens (and is seeded)");
+            let server = kgql::startup::bind(settings, store).expect("server binds");
             sender.send(server.port()).expect("test is waiting");
             server.run().await.expect("server runs");
         });
