@@ -695,3 +695,48 @@ pub fn path_nodes(from: &NamedNode, links: &[Link]) -> Vec<NamedNode> {
     }
     nodes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The queries of walks, with and without LATERAL, against `tests/golden/explore/NAME.rq`
+    /// (`KGQL_BLESS=1` rewrites them).
+    #[test]
+    fn walks_compile_to_their_golden_sparql() {
+        let wic = NamedNode::new_unchecked("https://w3id.org/kgql/id/org/wic");
+        let itu = NamedNode::new_unchecked("https://w3id.org/kgql/id/org/itu");
+        let about = NamedNode::new_unchecked("http://schema.org/about");
+        let near = [wic.clone()];
+        let far = [itu.clone()];
+        let cases = [
+            ("hop", hop_query(&near, true, false)),
+            ("hop.labels.no-lateral", hop_query(&near, false, true)),
+            ("meet", meet_query(&near, &far, false, true, false)),
+            ("meet.through", meet_query(&near, &far, true, true, false)),
+            (
+                "meet.through.labels.no-lateral",
+                meet_query(&near, &far, true, false, true),
+            ),
+            ("labels", labels_query(vec![about])),
+        ];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/explore");
+        let bless = std::env::var_os("KGQL_BLESS").is_some();
+        for (name, query) in cases {
+            let text = crate::graphql::tests::pretty(&query.to_string());
+            spargebra::SparqlParser::new()
+                .parse_query(&text)
+                .unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));
+            let golden = dir.join(format!("{name}.rq"));
+            if bless {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&golden, format!("{text}\n")).unwrap();
+            } else {
+                let expected = std::fs::read_to_string(&golden).unwrap_or_else(|_| {
+                    panic!("{} is missing (KGQL_BLESS=1 writes it)", golden.display())
+                });
+                assert_eq!(text.trim_end(), expected.trim_end(), "{name}");
+            }
+        }
+    }
+}
