@@ -119,19 +119,7 @@ const BACKENDS_START: &str = "<!-- backends:start -->";
 const BACKENDS_END: &str = "<!-- backends:end -->";
 
 fn main() -> ExitCode {
-    let timed = std::env::args().any(|arg| arg == "--bench");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    match runtime.block_on(run(timed)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("graphql_vs_sparql: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    common::main("graphql_vs_sparql", run)
 }
 
 /// The latencies of one request on one backend, sorted.

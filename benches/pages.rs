@@ -30,8 +30,6 @@
 mod common;
 
 use common::{median, millis, percentile, start_server, write_section, Backend};
-use kgql::store::{Document, LoadMode, LoadRequest, LoadTarget};
-use oxigraph::io::RdfFormat;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -54,31 +52,11 @@ type Timings = Vec<(String, Vec<Duration>)>;
 const BROWSER: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
 fn main() -> ExitCode {
-    let timed = std::env::args().any(|arg| arg == "--bench");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    match runtime.block_on(run(timed)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("pages: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    common::main("pages", run)
 }
 
 async fn run(timed: bool) -> Result<(), String> {
-    let sizes: Vec<u64> = match std::env::var("KGQL_PAGES_SIZES") {
-        Ok(list) => list
-            .split(',')
-            .map(|n| n.trim().replace('_', "").parse::<u64>())
-            .collect::<Result<_, _>>()
-            .map_err(|e| format!("KGQL_PAGES_SIZES: {e}"))?,
-        Err(_) if timed => vec![10_000, 100_000, 1_000_000, 10_000_000],
-        Err(_) => vec![5_000],
-    };
+    let sizes = common::sizes("KGQL_PAGES_SIZES", timed)?;
     let iterations: usize = std::env::var("KGQL_PAGES_ITERATIONS")
         .ok()
         .and_then(|n| n.parse().ok())
@@ -125,25 +103,7 @@ async fn measure(size: u64, iterations: usize) -> Result<(u64, Timings), String>
         .quads;
     let store_dir = dir.path().join("kgql");
     let backend = Backend::open("kgql", store_dir.display().to_string()).await?;
-    let input = std::fs::File::open(&file).map_err(|e| e.to_string())?;
-    backend
-        .store
-        .load(LoadRequest {
-            documents: vec![Document {
-                input: Box::new(std::io::BufReader::new(input)),
-                format: RdfFormat::NQuads,
-                base_iri: None,
-                name: file.display().to_string(),
-            }],
-            target: LoadTarget::Dataset {
-                default_graph: None,
-            },
-            mode: LoadMode::Append,
-            progress: None,
-            bulk: true,
-        })
-        .await
-        .map_err(|e| e.to_string())?;
+    backend.load_nquads(&file).await?;
     backend
         .store
         .rebuild_search_index(None)

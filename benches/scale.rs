@@ -44,7 +44,6 @@ mod common;
 
 use common::{median, millis, percentile, start_server, write_section, Backend, Case};
 use futures_util::StreamExt;
-use kgql::store::{Document, LoadMode, LoadRequest, LoadTarget};
 use oxigraph::io::RdfFormat;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -185,31 +184,11 @@ struct Throughput {
 }
 
 fn main() -> ExitCode {
-    let timed = std::env::args().any(|arg| arg == "--bench");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    match runtime.block_on(run(timed)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("scale: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    common::main("scale", run)
 }
 
 async fn run(timed: bool) -> Result<(), String> {
-    let sizes: Vec<u64> = match std::env::var("KGQL_SCALE_SIZES") {
-        Ok(list) => list
-            .split(',')
-            .map(|n| n.trim().replace('_', "").parse::<u64>())
-            .collect::<Result<_, _>>()
-            .map_err(|e| format!("KGQL_SCALE_SIZES: {e}"))?,
-        Err(_) if timed => vec![10_000, 100_000, 1_000_000, 10_000_000],
-        Err(_) => vec![5_000],
-    };
+    let sizes = common::sizes("KGQL_SCALE_SIZES", timed)?;
     let iterations: usize = std::env::var("KGQL_SCALE_ITERATIONS")
         .ok()
         .and_then(|n| n.parse().ok())
@@ -268,25 +247,7 @@ async fn measure(
     let store_dir = dir.path().join("kgql");
     let backend = Backend::open("kgql", store_dir.display().to_string()).await?;
     let started = Instant::now();
-    let input = std::fs::File::open(&file).map_err(|e| e.to_string())?;
-    backend
-        .store
-        .load(LoadRequest {
-            documents: vec![Document {
-                input: Box::new(std::io::BufReader::new(input)),
-                format: RdfFormat::NQuads,
-                base_iri: None,
-                name: file.display().to_string(),
-            }],
-            target: LoadTarget::Dataset {
-                default_graph: None,
-            },
-            mode: LoadMode::Append,
-            progress: None,
-            bulk: true,
-        })
-        .await
-        .map_err(|e| e.to_string())?;
+    backend.load_nquads(&file).await?;
     let load = started.elapsed();
     // `kgql load` then rebuilds the index of nodes: timed apart from the load.
     let started = Instant::now();

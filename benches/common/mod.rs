@@ -63,6 +63,29 @@ impl Backend {
         })
     }
 
+    /// Loads an N-Quads file with the bulk loader, as `kgql load` does.
+    pub async fn load_nquads(&self, file: &Path) -> Result<(), String> {
+        let input = std::fs::File::open(file).map_err(|e| e.to_string())?;
+        self.store
+            .load(kgql::store::LoadRequest {
+                documents: vec![kgql::store::Document {
+                    input: Box::new(std::io::BufReader::new(input)),
+                    format: oxigraph::io::RdfFormat::NQuads,
+                    base_iri: None,
+                    name: file.display().to_string(),
+                }],
+                target: kgql::store::LoadTarget::Dataset {
+                    default_graph: None,
+                },
+                mode: kgql::store::LoadMode::Append,
+                progress: None,
+                bulk: true,
+            })
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
     /// Runs both sides of `case` once: checks that both answer and that GraphQL stayed within
     /// its query budget; returns the SPARQL queries GraphQL sent and its number of values.
     pub async fn check(&self, case: &Case) -> Result<(u64, usize), String> {
@@ -228,4 +251,40 @@ pub fn start_server(
         .recv()
         .map_err(|_| "the server thread ended".to_owned())??;
     Ok((port, stopper, thread))
+}
+
+/// Runs a benchmark's `run(timed)` on a two-thread runtime: timed under `cargo bench` (which
+/// passes `--bench`), a quick check under `cargo test`; a failure is printed under `name`.
+pub fn main<F, Fut>(name: &str, run: F) -> std::process::ExitCode
+where
+    F: FnOnce(bool) -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    let timed = std::env::args().any(|arg| arg == "--bench");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    match runtime.block_on(run(timed)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{name}: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// The graph sizes `variable` lists (`10000,100_000`), else the four sizes of the curve when
+/// timed, else one small graph for the check.
+pub fn sizes(variable: &str, timed: bool) -> Result<Vec<u64>, String> {
+    match std::env::var(variable) {
+        Ok(list) => list
+            .split(',')
+            .map(|n| n.trim().replace('_', "").parse::<u64>())
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("{variable}: {e}")),
+        Err(_) if timed => Ok(vec![10_000, 100_000, 1_000_000, 10_000_000]),
+        Err(_) => Ok(vec![5_000]),
+    }
 }

@@ -217,26 +217,28 @@ fn with_label(pattern: GraphPattern, p: &Variable, label: &Variable, wanted: boo
     }
     GraphPattern::LeftJoin {
         left: Box::new(pattern),
-        right: Box::new(GraphPattern::Filter {
-            expr: Expression::FunctionCall(
-                Function::LangMatches,
-                vec![
-                    Expression::FunctionCall(
-                        Function::Lang,
-                        vec![Expression::Variable(label.clone())],
-                    ),
-                    Expression::Literal(Literal::new_simple_literal("en")),
-                ],
-            ),
-            inner: Box::new(GraphPattern::Bgp {
-                patterns: vec![TriplePattern {
-                    subject: TermPattern::Variable(p.clone()),
-                    predicate: NamedNodePattern::NamedNode(rdfs::LABEL.into_owned()),
-                    object: TermPattern::Variable(label.clone()),
-                }],
-            }),
-        }),
+        right: Box::new(english_label(p, label)),
         expression: None,
+    }
+}
+
+/// The English labels of property `?p` in `?label`.
+fn english_label(p: &Variable, label: &Variable) -> GraphPattern {
+    GraphPattern::Filter {
+        expr: Expression::FunctionCall(
+            Function::LangMatches,
+            vec![
+                Expression::FunctionCall(Function::Lang, vec![Expression::Variable(label.clone())]),
+                Expression::Literal(Literal::new_simple_literal("en")),
+            ],
+        ),
+        inner: Box::new(GraphPattern::Bgp {
+            patterns: vec![TriplePattern {
+                subject: TermPattern::Variable(p.clone()),
+                predicate: NamedNodePattern::NamedNode(rdfs::LABEL.into_owned()),
+                object: TermPattern::Variable(label.clone()),
+            }],
+        }),
     }
 }
 
@@ -309,25 +311,7 @@ fn labels_query(properties: Vec<NamedNode>) -> Query {
         pattern: GraphPattern::Project {
             inner: Box::new(GraphPattern::Join {
                 left: Box::new(values(&p, &properties)),
-                right: Box::new(GraphPattern::Filter {
-                    expr: Expression::FunctionCall(
-                        Function::LangMatches,
-                        vec![
-                            Expression::FunctionCall(
-                                Function::Lang,
-                                vec![Expression::Variable(label.clone())],
-                            ),
-                            Expression::Literal(Literal::new_simple_literal("en")),
-                        ],
-                    ),
-                    inner: Box::new(GraphPattern::Bgp {
-                        patterns: vec![TriplePattern {
-                            subject: TermPattern::Variable(p.clone()),
-                            predicate: NamedNodePattern::NamedNode(rdfs::LABEL.into_owned()),
-                            object: TermPattern::Variable(label.clone()),
-                        }],
-                    }),
-                }),
+                right: Box::new(english_label(&p, &label)),
             }),
             variables: vec![p, label],
         },
