@@ -90,7 +90,7 @@ fn link_in(row: &QuerySolution, [s, p, o, l]: [&str; 4]) -> Option<Link> {
     // SHACL's links (a shape's target) say how data is checked, not how things relate.
     if predicate
         .as_str()
-        .starts_with("http://www.w3.org/ns/shacl#")
+        .starts_with(crate::shacl::vocab::NAMESPACE)
     {
         return None;
     }

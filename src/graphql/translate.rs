@@ -718,7 +718,7 @@ fn search_pattern(builder: &mut Builder, job: &ListJob<'_>) -> GraphPattern {
         expr: Expression::Not(Box::new(Expression::Exists(Box::new(bgp(
             node.clone().into(),
             rdf::TYPE.into_owned(),
-            NamedNode::new_unchecked("http://www.w3.org/ns/shacl#NodeShape").into(),
+            crate::shacl::vocab::NODE_SHAPE.into_owned().into(),
         ))))),
         inner: Box::new(pattern),
     };

@@ -536,40 +536,33 @@ async fn answer(state: &State, text: &str, endpoint: &str) -> Result<Answer, Api
             QueryOutput::Solutions {
                 variables, rows, ..
             } => {
-                let mut shown = Vec::new();
-                let mut more = false;
-                for row in rows {
-                    if shown.len() == SHOWN_ROWS {
-                        more = true;
-                        break;
-                    }
-                    shown.push(row?);
-                }
+                let (rows, more) = first_shown(rows)?;
                 Answer::Solutions {
                     variables: variables.iter().map(|v| v.as_str().to_owned()).collect(),
-                    rows: shown,
+                    rows,
                     more,
                 }
             }
             QueryOutput::Graph(triples) => {
-                let mut shown = Vec::new();
-                let mut more = false;
-                for triple in triples {
-                    if shown.len() == SHOWN_ROWS {
-                        more = true;
-                        break;
-                    }
-                    shown.push(triple?);
-                }
-                Answer::Graph {
-                    triples: shown,
-                    more,
-                }
+                let (triples, more) = first_shown(triples)?;
+                Answer::Graph { triples, more }
             }
         })
     })
     .await
     .map_err(|e| ApiError::Store(crate::store::StoreError::Storage(e.to_string())))?
+}
+
+/// The first [`SHOWN_ROWS`] items of an answer, and whether it has more.
+fn first_shown<T, E>(items: impl Iterator<Item = Result<T, E>>) -> Result<(Vec<T>, bool), E> {
+    let mut shown = Vec::new();
+    for item in items {
+        if shown.len() == SHOWN_ROWS {
+            return Ok((shown, true));
+        }
+        shown.push(item?);
+    }
+    Ok((shown, false))
 }
 
 /// What an unknown path answers: an HTML page for a browser, a line of text otherwise.

@@ -53,7 +53,7 @@ mod literals;
 mod report;
 mod shapes;
 mod validate;
-mod vocab;
+pub mod vocab;
 
 #[cfg(test)]
 mod tests;

@@ -432,17 +432,7 @@ pub fn sparql_editor(query: &str, answer: &Answer, mapper: &IriMapper<'_>) -> St
             rows,
             more,
         } => {
-            let _ = write!(
-                body,
-                "<h2>Answer</h2><p>{} row{}{}</p>",
-                rows.len(),
-                if rows.len() == 1 { "" } else { "s" },
-                if *more {
-                    " shown; download the answer for all of them"
-                } else {
-                    ""
-                }
-            );
+            answer_heading(&mut body, rows.len(), "row", *more);
             downloads(&mut body, &encoded, &["json", "xml", "csv", "tsv"]);
             body.push_str("<table><thead><tr>");
             for variable in variables {
@@ -463,17 +453,7 @@ pub fn sparql_editor(query: &str, answer: &Answer, mapper: &IriMapper<'_>) -> St
             body.push_str("</tbody></table>");
         }
         Answer::Graph { triples, more } => {
-            let _ = write!(
-                body,
-                "<h2>Answer</h2><p>{} statement{}{}</p>",
-                triples.len(),
-                if triples.len() == 1 { "" } else { "s" },
-                if *more {
-                    " shown; download the answer for all of them"
-                } else {
-                    ""
-                }
-            );
+            answer_heading(&mut body, triples.len(), "statement", *more);
             downloads(&mut body, &encoded, &["ttl", "jsonld", "nt", "rdfxml"]);
             body.push_str(
                 "<table><thead><tr><th>Subject</th><th>Property</th><th>Value</th></tr></thead><tbody>",
@@ -491,6 +471,20 @@ pub fn sparql_editor(query: &str, answer: &Answer, mapper: &IriMapper<'_>) -> St
         }
     }
     layout("SPARQL", "", &body)
+}
+
+/// The heading of an answer: how many rows (or statements) it shows, and whether it has more.
+fn answer_heading(body: &mut String, shown: usize, noun: &str, more: bool) {
+    let _ = write!(
+        body,
+        "<h2>Answer</h2><p>{shown} {noun}{}{}</p>",
+        if shown == 1 { "" } else { "s" },
+        if more {
+            " shown; download the answer for all of them"
+        } else {
+            ""
+        }
+    );
 }
 
 fn downloads(body: &mut String, encoded_query: &str, formats: &[&str]) {

@@ -101,7 +101,7 @@ impl Gathered {
         if self
             .classes
             .iter()
-            .any(|c| c.as_str().starts_with("http://www.w3.org/ns/shacl#"))
+            .any(|c| c.as_str().starts_with(crate::shacl::vocab::NAMESPACE))
         {
             self.texts.clear();
         }
