@@ -171,6 +171,8 @@ async fn home(state: State) -> Result<HttpResponse, ApiError> {
 
 /// The home page's data: how many entities of each kind, and the sources.
 async fn home_data(state: &State) -> Result<(Vec<Kind>, Vec<Source>), ApiError> {
+    // Counting is the API's work, admitted as an API request would be.
+    let _evaluating = state.evaluate(Weight::Expensive).await?;
     // Every node of any type is not a kind the page offers (and counting it scans the store).
     let kinds: Vec<(String, String)> = kinds(state)
         .await?
@@ -220,6 +222,7 @@ async fn search(request: HttpRequest, state: State) -> Result<HttpResponse, ApiE
         base_iri: &state.settings.base_iri,
     };
     let kinds = kinds(&state).await?;
+    let _evaluating = state.evaluate(Weight::Expensive).await?;
     if let Some(t) = type_name {
         if !kinds.iter().any(|(_, k)| k == t) {
             return Err(ApiError::BadRequest(format!(
@@ -370,6 +373,8 @@ async fn connect(request: HttpRequest, state: State) -> Result<HttpResponse, Api
     let mapper = IriMapper {
         base_iri: &state.settings.base_iri,
     };
+    // Paths through a hub read many links: admitted as the API's walks are.
+    let _evaluating = state.evaluate(Weight::Expensive).await?;
     const ENTITY: &str = "__typename iri label";
     let data = graphql(
         &state,

@@ -146,7 +146,7 @@ const MAX_GRAPH_STATEMENTS: usize = 200_000;
 const MAX_GRAPH_SUBJECTS: usize = 100;
 
 /// The namespace of SHACL: the shapes that name an entity are not facts about it.
-const SHACL: &str = "http://www.w3.org/ns/shacl#";
+const SHACL: &str = crate::shacl::vocab::NAMESPACE;
 
 /// How many statements about inline blank nodes a page shows at most.
 const MAX_BLANK_STATEMENTS: usize = 1000;
@@ -394,7 +394,11 @@ pub async fn entity_page(
         let rank = |p: &NamedNode| {
             let name = local_name(p.as_str());
             TIMELINE_DATES.iter().position(|d| *d == name).unwrap_or(
-                if name.contains("end") || name.contains("End") {
+                // Ends (`endDate`, `dissolutionDate`) do not place an entity on the timeline.
+                if name.starts_with("end")
+                    || name.contains("End")
+                    || name.starts_with("dissolution")
+                {
                     usize::MAX
                 } else {
                     TIMELINE_DATES.len()

@@ -821,6 +821,51 @@ fn the_pages_for_people_take_hostile_input_like_the_apis() {
     );
     assert!(status == 200 || status == 400, "{status}");
     assert!(!html.contains("<b>\""), "escaped");
+    // How is ITU connected to 6 KB of markup? Nothing matches, said on the page, escaped.
+    let (status, html) = get(
+        &format!(
+            "/connect?from=https%3A%2F%2Fw3id.org%2Fkgql%2Fid%2Forg%2Fitu&to={}",
+            form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()
+        ),
+        None,
+    );
+    assert!(status == 200 || status == 400, "{status}");
+    assert!(!html.contains("<b>\""), "escaped");
+    // A start that is no IRI, a length that is no number, repeated and missing parameters.
+    for path in [
+        "/connect?from=%3Cscript%3E&to=ITU",
+        "/connect?from=https%3A%2F%2Fw3id.org%2Fkgql%2Fid%2Forg%2Fitu&to=ITU&length=-1",
+        "/connect?from=https%3A%2F%2Fw3id.org%2Fkgql%2Fid%2Forg%2Fitu&to=ITU&length=99999999999999999999",
+        "/connect?from=https%3A%2F%2Fw3id.org%2Fkgql%2Fid%2Forg%2Fitu&from=https%3A%2F%2Fw3id.org%2Fkgql%2Fid%2Forg%2Fwic",
+        "/connect?to=ITU",
+        "/go",
+        "/go?iri=a&iri=b",
+    ] {
+        let (status, html) = get(path, None);
+        assert_eq!(status, 400, "{path}: {html:.300}");
+        assert!(html.contains("<h1>"), "{path}: a page");
+        assert!(!html.contains("<script>"), "{path}");
+    }
+    // `/go` with an IRI of 4,000 characters, of control characters, or of another site: it
+    // never leads anywhere but this server.
+    for iri in [
+        format!("https://w3id.org/kgql/id/org/{}", "x".repeat(4000)),
+        "https://w3id.org/kgql/id/org/\r\nSet-Cookie: a=b".to_owned(),
+        "//evil.example/".to_owned(),
+        "javascript:alert(1)".to_owned(),
+    ] {
+        let response = app
+            .get(&format!(
+                "/go?iri={}",
+                form_urlencoded::byte_serialize(iri.as_bytes()).collect::<String>()
+            ))
+            .header("accept", browser)
+            .send()
+            .unwrap();
+        assert_eq!(response.url().host_str(), Some("127.0.0.1"), "{iri:.60}");
+        assert!(response.status().as_u16() < 500, "{iri:.60}");
+        assert!(!response.headers().contains_key("set-cookie"), "{iri:.60}");
+    }
     // Odd Accept-Language headers: long, malformed, wildcards, bad q-values.
     for language in [
         "x".repeat(4000).as_str(),

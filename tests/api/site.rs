@@ -429,5 +429,11 @@ fn go_leads_to_an_entity_s_page_and_never_elsewhere() {
         .header("accept", BROWSER)
         .send()
         .unwrap();
-    assert!(response.status().as_u16() < 500, "{}", response.status());
+    assert_eq!(response.url().host_str(), Some("127.0.0.1"));
+    assert!(
+        response.url().path().starts_with("/id/org/%C3%A9t%C3%A9"),
+        "{}",
+        response.url()
+    );
+    assert_eq!(response.status(), 404, "nothing there, said as a page");
 }
