@@ -141,7 +141,6 @@ async fn entity(
     let _evaluating = state.evaluate(Weight::Cheap).await?;
     match representation {
         Representation::Html => {
-            state.metrics.count_queries("linked-data", 3);
             // The page's facts and the picture's neighbourhood, read at once.
             let (page, picture) = futures_util::future::join(
                 linked_data::page::entity_page(
@@ -160,6 +159,7 @@ async fn entity(
                         "The graph says nothing of {iri}."
                     ))));
             };
+            state.metrics.count_queries("linked-data", page.queries());
             if let Some((nodes, edges)) = picture {
                 page = page.with_neighbourhood(nodes, edges);
             }
@@ -358,7 +358,6 @@ async fn void(request: HttpRequest, state: State) -> Result<HttpResponse, ApiErr
         Some((_, triples)) => triples,
         None => {
             let _evaluating = state.evaluate(Weight::Expensive).await?;
-            state.metrics.count_queries("linked-data", 3);
             let triples = linked_data::void_description(
                 &state.store,
                 &url,

@@ -227,6 +227,34 @@ pub struct EntityPage {
     dates: HashMap<String, (NamedNode, Literal)>,
     /// The neighbourhood to draw: its nodes and links.
     neighbourhood: Option<(Vec<Node>, Vec<Edge>)>,
+    /// The queries the page took.
+    queries: u64,
+}
+
+/// The store as a page reads it: its queries within the limits, counted.
+struct Reads<'a> {
+    store: &'a SharedStore,
+    limits: QueryLimits,
+    queries: std::sync::atomic::AtomicU64,
+}
+
+impl Reads<'_> {
+    /// Runs a query.
+    async fn query(&self, query: spargebra::Query) -> Result<QueryOutput, StoreError> {
+        self.queries
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.store.query(query, self.limits).await
+    }
+
+    /// Runs a SELECT query and collects its rows.
+    async fn select(
+        &self,
+        query: spargebra::Query,
+    ) -> Result<Vec<oxigraph::sparql::QuerySolution>, StoreError> {
+        self.queries
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        crate::sparql::select(self.store, query, self.limits).await
+    }
 }
 
 /// Reads what the page of `entity` shows; `None` when the store knows nothing of it.
@@ -236,9 +264,14 @@ pub async fn entity_page(
     request: &PageRequest,
     limits: QueryLimits,
 ) -> Result<Option<EntityPage>, StoreError> {
-    let groups = gather(store, &entity, request, limits).await?;
+    let reads = Reads {
+        store,
+        limits,
+        queries: 0.into(),
+    };
+    let groups = gather(&reads, &entity, request).await?;
     let graph = if request.focus.is_none() {
-        graph_subjects(store, &entity, limits).await?
+        graph_subjects(&reads, &entity).await?
     } else {
         None
     };
@@ -250,12 +283,9 @@ pub async fn entity_page(
         .iter()
         .any(|g| g.values.iter().any(|v| matches!(v, Term::BlankNode(_))));
     if shows_blanks {
-        let rows = crate::sparql::select(
-            store,
-            bind(BLANKS.clone(), "entity", entity.clone()),
-            limits,
-        )
-        .await?;
+        let rows = reads
+            .select(bind(BLANKS.clone(), "entity", entity.clone()))
+            .await?;
         for row in rows.into_iter().take(MAX_BLANK_STATEMENTS) {
             if let (Some(Term::BlankNode(b)), Some(Term::NamedNode(p)), Some(o)) =
                 (row.get("b"), row.get("bp"), row.get("bo"))
@@ -271,12 +301,9 @@ pub async fn entity_page(
     let mut stated_in: HashMap<(String, Term), Vec<usize>> = HashMap::new();
     let mut sources: Vec<NamedNode> = Vec::new();
     if groups.iter().any(|g| !g.incoming) {
-        let rows = crate::sparql::select(
-            store,
-            bind(SOURCES.clone(), "entity", entity.clone()),
-            limits,
-        )
-        .await?;
+        let rows = reads
+            .select(bind(SOURCES.clone(), "entity", entity.clone()))
+            .await?;
         for row in rows {
             if let (Some(Term::NamedNode(p)), Some(v), Some(Term::NamedNode(g))) =
                 (row.get("p"), row.get("v"), row.get("g"))
@@ -350,17 +377,15 @@ pub async fn entity_page(
     // The labels of what is shown and the literals of linked entities (for their dates), read
     // at once.
     let dated = !linked.is_empty() && request.focus.is_none();
-    let (rows, literals) = futures_util::future::join(
-        crate::sparql::select(store, bind_each(LABELS.clone(), "x", shown), limits),
-        async {
+    let (rows, literals) =
+        futures_util::future::join(reads.select(bind_each(LABELS.clone(), "x", shown)), async {
             if dated {
-                crate::sparql::select(store, bind_each(LITERALS.clone(), "x", linked), limits).await
+                reads.select(bind_each(LITERALS.clone(), "x", linked)).await
             } else {
                 Ok(Vec::new())
             }
-        },
-    )
-    .await;
+        })
+        .await;
     let (rows, literals) = (rows?, literals?);
     let mut best: HashMap<String, (u32, String)> = HashMap::new();
     // The languages the entity's own labels come in (for the page's language switch).
@@ -436,6 +461,7 @@ pub async fn entity_page(
         graph,
         languages: (label_languages, request.languages.first().cloned()),
         focused: request.focus.is_some(),
+        queries: reads.queries.into_inner(),
         dates,
         neighbourhood: None,
     }))
@@ -472,12 +498,11 @@ fn label_rank(property: &str, label: &Literal, languages: &[String]) -> u32 {
 /// first (at most [`MAX_GRAPH_SUBJECTS`]), the statements read, and whether there were more than
 /// [`MAX_GRAPH_STATEMENTS`].
 async fn graph_subjects(
-    store: &SharedStore,
+    reads: &Reads<'_>,
     entity: &NamedNode,
-    limits: QueryLimits,
 ) -> Result<Option<GraphContent>, StoreError> {
     let query = bind(GRAPH_SUBJECTS.clone(), "graph", entity.clone());
-    let QueryOutput::Solutions { rows, .. } = store.query(query, limits).await? else {
+    let QueryOutput::Solutions { rows, .. } = reads.query(query).await? else {
         return Err(StoreError::Evaluation("expected solutions".to_owned()));
     };
     tokio::task::spawn_blocking(move || {
@@ -534,10 +559,9 @@ fn term_key(term: &Term) -> (u8, &str) {
 /// entity of few links has them read at once and ordered here; a hub has its counts read first,
 /// then each property's page.
 async fn gather(
-    store: &SharedStore,
+    reads: &Reads<'_>,
     entity: &NamedNode,
     request: &PageRequest,
-    limits: QueryLimits,
 ) -> Result<Vec<LinkGroup>, StoreError> {
     let skip = request.focus.as_ref().map_or(0, |f| f.offset);
     let wanted = |incoming: bool, property: &NamedNode| {
@@ -547,12 +571,9 @@ async fn gather(
                 .as_ref()
                 .is_none_or(|f| f.incoming == incoming && &f.property == property)
     };
-    let counted = crate::sparql::select(
-        store,
-        bind(COUNTS.clone(), "entity", entity.clone()),
-        limits,
-    )
-    .await?;
+    let counted = reads
+        .select(bind(COUNTS.clone(), "entity", entity.clone()))
+        .await?;
     let mut counts: Vec<(bool, NamedNode, u64)> = Vec::new();
     for row in counted {
         if let (Some(Term::Literal(way)), Some(Term::NamedNode(p)), Some(Term::Literal(n))) =
@@ -591,9 +612,9 @@ async fn gather(
             });
         };
     if total <= ONE_QUERY_LINKS {
-        let rows =
-            crate::sparql::select(store, bind(LINKS.clone(), "entity", entity.clone()), limits)
-                .await?;
+        let rows = reads
+            .select(bind(LINKS.clone(), "entity", entity.clone()))
+            .await?;
         let mut links: Vec<(bool, NamedNode, Term)> = rows
             .into_iter()
             .filter_map(|row| match (row.get("way"), row.get("p"), row.get("v")) {
@@ -638,7 +659,7 @@ async fn gather(
                 "p",
                 properties,
             );
-            for row in crate::sparql::select(store, query, limits).await? {
+            for row in reads.select(query).await? {
                 if let (Some(Term::NamedNode(p)), Some(v)) = (row.get("p"), row.get("v")) {
                     if !(incoming && v.is_blank_node()) {
                         small.push((incoming, p.clone(), v.clone()));
@@ -676,7 +697,8 @@ async fn gather(
                 };
             }
             let query = bind(bind(query, "entity", entity.clone()), "p", property.clone());
-            let values: Vec<Term> = crate::sparql::select(store, query, limits)
+            let values: Vec<Term> = reads
+                .select(query)
                 .await?
                 .into_iter()
                 .filter_map(|row| row.get("v").cloned())
@@ -787,6 +809,11 @@ impl EntityPage {
             );
         }
         html.push_str("</sup>");
+    }
+
+    /// The queries reading the page took.
+    pub fn queries(&self) -> u64 {
+        self.queries
     }
 
     /// Sets the neighbourhood the page draws (from the API's neighbourhood query).
@@ -1214,6 +1241,7 @@ mod tests {
             focused: false,
             dates: HashMap::new(),
             neighbourhood: None,
+            queries: 0,
         }
     }
 
