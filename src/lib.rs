@@ -13,6 +13,7 @@ pub mod formats;
 pub mod generate;
 pub mod graphql;
 pub mod http;
+pub mod index_model;
 pub mod jsonld;
 pub mod limits;
 pub mod linked_data;

@@ -359,23 +359,18 @@ async fn meet(
     Ok(links.into_values().collect())
 }
 
-/// One hop from `frontier`: the links found, keyed by the frontier node they leave from.
-async fn hop(
-    store: &SharedStore,
-    limits: QueryLimits,
-    stats: &Stats,
+/// The query of one hop from `frontier` (at most `limit` links), and whether the labels of the
+/// links' properties are to be read apart. With LATERAL (Oxigraph), the links are read bare and
+/// the labels of their few properties after: a hub's thousands of links would each look their
+/// property's label up.
+fn hop_request(
     frontier: &[NamedNode],
+    lateral: bool,
     labels: bool,
     limit: Option<usize>,
-) -> Result<Vec<(NamedNode, Link)>, StoreError> {
-    if frontier.is_empty() {
-        return Ok(Vec::new());
-    }
-    let on = store.supports_lateral().await;
-    // With LATERAL (Oxigraph), the links are read bare and the labels of their few properties
-    // after: a hub's thousands of links would each look their property's label up.
-    let apart = labels && on;
-    let mut query = hop_query(frontier, on, read_labels(labels, on) && !apart);
+) -> (Query, bool) {
+    let apart = labels && lateral;
+    let mut query = hop_query(frontier, lateral, read_labels(labels, lateral) && !apart);
     if let (Some(limit), Query::Select { pattern, .. }) = (limit, &mut query) {
         let inner = std::mem::replace(
             pattern,
@@ -389,6 +384,75 @@ async fn hop(
             length: Some(limit),
         };
     }
+    (query, apart)
+}
+
+/// How many links the first hop of a neighbourhood reads: one hop from one node reads at most a
+/// few links per node kept. A hub has many more, and which of its neighbours are kept is then the
+/// first of its links the store gives.
+fn first_hop_limit(bounds: Bounds) -> Option<usize> {
+    (bounds.depth == 1).then(|| bounds.max_nodes.saturating_mul(8).max(64))
+}
+
+/// How many links of a path of `max_length` links are walked from each end: `near` from its
+/// start, `far` from its end (the last of each side's links is found by the query that meets).
+fn halves(max_length: u32) -> (u32, u32) {
+    let near = max_length.div_ceil(2);
+    (near, max_length - near)
+}
+
+/// The first query a walk planned as `plan` sends, on an engine with or without LATERAL: the
+/// first hop of a neighbourhood, or for paths the hop from both ends (or, for paths of at most
+/// two links, the query that meets). The golden tests show it.
+#[cfg(test)]
+pub(crate) fn first_query(plan: &super::plan::WalkPlan, lateral: bool) -> Query {
+    let bounds = plan.bounds;
+    match &plan.end {
+        None => {
+            hop_request(
+                std::slice::from_ref(&plan.start),
+                lateral,
+                bounds.labels,
+                first_hop_limit(bounds),
+            )
+            .0
+        }
+        Some(end) => {
+            let (near, far) = halves(bounds.depth);
+            if near > 1 {
+                let frontier: Vec<NamedNode> = [(&plan.start, near), (end, far)]
+                    .into_iter()
+                    .filter(|(_, hops)| *hops > 1)
+                    .map(|(node, _)| node.clone())
+                    .collect();
+                hop_request(&frontier, lateral, bounds.labels, None).0
+            } else {
+                meet_query(
+                    std::slice::from_ref(&plan.start),
+                    std::slice::from_ref(end),
+                    far > 0,
+                    lateral,
+                    read_labels(bounds.labels, lateral),
+                )
+            }
+        }
+    }
+}
+
+/// One hop from `frontier`: the links found, keyed by the frontier node they leave from.
+async fn hop(
+    store: &SharedStore,
+    limits: QueryLimits,
+    stats: &Stats,
+    frontier: &[NamedNode],
+    labels: bool,
+    limit: Option<usize>,
+) -> Result<Vec<(NamedNode, Link)>, StoreError> {
+    if frontier.is_empty() {
+        return Ok(Vec::new());
+    }
+    let on = store.supports_lateral().await;
+    let (query, apart) = hop_request(frontier, on, labels, limit);
     stats.record(&query);
     let rows = sparql::select(store, query, limits).await?;
     let mut links = Vec::new();
@@ -443,9 +507,7 @@ pub async fn walk(
     start: &NamedNode,
     bounds: Bounds,
 ) -> Result<Walk, StoreError> {
-    // One hop from one node reads at most a few links per node kept: a hub has many more, and
-    // which of its neighbours are kept is then the first of its links the store gives.
-    let limit = (bounds.depth == 1).then(|| bounds.max_nodes.saturating_mul(8).max(64));
+    let limit = first_hop_limit(bounds);
     let mut walks = walk_all(
         store,
         limits,
@@ -478,8 +540,7 @@ pub async fn walk_between(
         return Ok(merged);
     }
     // A path of `max_length` links: `near` links from `from`'s side, `far` from `to`'s.
-    let near = max_length.div_ceil(2);
-    let far = max_length - near;
+    let (near, far) = halves(max_length);
     let sides = [(from, near - 1), (to, far.saturating_sub(1))];
     let walks = walk_all(store, limits, stats, &sides, bounds, None).await?;
     let reached = |walk: &Walk| walk.distances.keys().cloned().collect::<Vec<_>>();

@@ -1,7 +1,7 @@
 //! Which root lists the store's index of nodes can page, and the request that asks it.
 //!
 //! A root list of a class whose filter tests only values the index keeps (labels, the dates of
-//! [`crate::search::ORDERED`]) by equality, membership and ranges, combined with `AND`, `OR` and
+//! [`crate::index_model::ORDERED`]) by equality, membership and ranges, combined with `AND`, `OR` and
 //! `NOT`, and whose order uses only those values and the IRI, is paged by the index: the level
 //! query then reads the fields of the page's nodes only. The request says what the SPARQL page
 //! would: the same keys, directions, tie-break and window. Anything else (relationship
@@ -10,7 +10,7 @@
 use super::model::{FieldMapping, Scalar, Source, Target};
 use super::plan::{ConnectionPlan, Filter, Literal, Test};
 use super::translate::cut;
-use crate::search::{Condition, Key, PageRequest, SortKey};
+use crate::index_model::{Condition, Key, PageRequest, SortKey};
 use oxigraph::model::vocab::rdfs;
 use oxigraph::model::NamedNode;
 use spargebra::algebra::PropertyPathExpression;

@@ -4,8 +4,8 @@
 
 use super::execute::{self, FieldData, Obj, Page, Stats};
 use super::explore;
-use super::model::{Model, RootKind, Target, ENTITY};
-use super::plan::{variable_reader, ConnectionPlan, PlanLimits, Planner, Selection};
+use super::model::{Model, RootField, RootKind, Target};
+use super::plan::{self, variable_reader, PlanLimits, Planner, RootPlan, Selection, WalkPlan};
 use super::translate::ListSource;
 use crate::store::{QueryLimits, SharedStore};
 use async_graphql::dynamic::{
@@ -37,22 +37,6 @@ pub struct Engine {
 fn field_error(message: impl std::fmt::Display) -> async_graphql::Error {
     use async_graphql::ErrorExtensions;
     async_graphql::Error::new(message.to_string()).extend_with(|_, e| e.set("kgql", "field"))
-}
-
-/// What a root field was planned into.
-enum Planned {
-    /// A list (or lookup, or search) read level by level.
-    List(ListSource, Option<Box<ConnectionPlan>>, Selection),
-    /// A walk: a neighbourhood (`end: None`) or the paths to `end`.
-    Explore {
-        start: NamedNode,
-        end: Option<NamedNode>,
-        hops: u64,
-        first: u64,
-        selection: Selection,
-        /// Whether the links' labels are selected.
-        labels: bool,
-    },
 }
 
 /// A search hit as a resolver's parent value.
@@ -404,157 +388,25 @@ fn root_resolver(field_name: &str, model: &Arc<Model>, engine: &Arc<Engine>) -> 
         let engine = engine.clone();
         let root = root.clone();
         FieldFuture::new(async move {
-            let model = engine.model.clone();
             let stats = ctx.data::<Arc<Stats>>()?.clone();
-            let class = model.types.get(&root.target).and_then(|t| t.class.clone());
-            let interface = is_interface(&model, &root.target);
-            // `node(id:)` may name any entity.
-            let declared = if root.target == super::model::NODE {
-                ENTITY.to_owned()
-            } else {
-                root.target.clone()
-            };
             // Planning borrows the request; it ends before the first query is sent.
             let planned = {
                 let env = &ctx.ctx.query_env;
                 let read =
                     variable_reader(&env.operation.node.variable_definitions, &env.variables);
-                let mut planner = Planner::new(&model, &env.fragments, &read, engine.plan_limits);
-                let field = &ctx.ctx.item.node;
-                let arguments = planner.arguments(field).map_err(field_error)?;
-                let iri_argument = |name: &str| -> async_graphql::Result<NamedNode> {
-                    match arguments.get(name) {
-                        Some(async_graphql::Value::String(iri)) => NamedNode::new(iri)
-                            .map_err(|e| field_error(format!("<{iri}> is not a valid IRI: {e}"))),
-                        _ => Err(field_error(format!("the `{name}` argument is needed"))),
-                    }
-                };
-                let count_argument =
-                    |name: &str, default: u64, max: u64| -> async_graphql::Result<u64> {
-                        match arguments.get(name) {
-                            None | Some(async_graphql::Value::Null) => Ok(default),
-                            Some(async_graphql::Value::Number(n)) => match n.as_u64() {
-                                Some(n) if n <= max => Ok(n),
-                                _ => Err(field_error(format!(
-                                    "`{name}` is a number from 0 to {max} on this server"
-                                ))),
-                            },
-                            Some(other) => Err(field_error(format!(
-                                "`{name}` must be a number, not {other}"
-                            ))),
-                        }
-                    };
-                let max_page = engine.plan_limits.max_page;
-                match root.kind {
-                    RootKind::Lookup => {
-                        let name = if arguments.contains_key("iri") {
-                            "iri"
-                        } else {
-                            "id"
-                        };
-                        let node = iri_argument(name)?;
-                        let selection = planner
-                            .selection(&declared, &field.selection_set.node)
-                            .map_err(field_error)?;
-                        Planned::List(ListSource::Nodes(vec![node], class), None, selection)
-                    }
-                    RootKind::All => {
-                        let connection = planner
-                            .connection(&root.target, &arguments, field)
-                            .map_err(field_error)?;
-                        let selection = connection.node.clone();
-                        Planned::List(
-                            ListSource::Class(class),
-                            Some(Box::new(connection)),
-                            selection,
-                        )
-                    }
-                    RootKind::Search => {
-                        let text = match arguments.get("text") {
-                            Some(async_graphql::Value::String(text)) if !text.trim().is_empty() => {
-                                text.trim().to_owned()
-                            }
-                            _ => return Err(field_error("`text` must not be empty")),
-                        };
-                        let mut classes = Vec::new();
-                        if let Some(async_graphql::Value::List(types)) = arguments.get("types") {
-                            for name in types {
-                                let async_graphql::Value::String(name) = name else {
-                                    return Err(field_error(format!(
-                                        "a type name is a string, not {name}"
-                                    )));
-                                };
-                                let class = model
-                                    .types
-                                    .get(name)
-                                    .and_then(|t| t.class.clone())
-                                    .ok_or_else(|| {
-                                        field_error(format!("`{name}` is not a type with a class"))
-                                    })?;
-                                classes.push(class);
-                            }
-                        }
-                        let limit = count_argument("first", 10, max_page)?;
-                        let selection = planner
-                            .nested_selection(field, &["entity"], ENTITY)
-                            .map_err(field_error)?;
-                        Planned::List(
-                            ListSource::Search {
-                                text,
-                                classes,
-                                limit,
-                                hits: None,
-                            },
-                            None,
-                            selection,
-                        )
-                    }
-                    RootKind::Neighbourhood => {
-                        let start = iri_argument("iri")?;
-                        let depth = count_argument("depth", 1, 4)?;
-                        let first = count_argument("first", 100, max_page)?;
-                        let selection = planner
-                            .nested_selection(field, &["nodes", "entity"], ENTITY)
-                            .map_err(field_error)?;
-                        let labels = planner
-                            .selects(field, &["edges", "label"])
-                            .map_err(field_error)?;
-                        Planned::Explore {
-                            start,
-                            end: None,
-                            hops: depth,
-                            first,
-                            selection,
-                            labels,
-                        }
-                    }
-                    RootKind::Paths => {
-                        let start = iri_argument("from")?;
-                        let end = iri_argument("to")?;
-                        let hops = count_argument("maxLength", 3, 4)?;
-                        let first = count_argument("first", 10, max_page)?;
-                        let selection = planner
-                            .nested_selection(field, &["nodes"], ENTITY)
-                            .map_err(field_error)?;
-                        let labels = planner
-                            .selects(field, &["edges", "label"])
-                            .map_err(field_error)?;
-                        Planned::Explore {
-                            start,
-                            end: Some(end),
-                            hops,
-                            first,
-                            selection,
-                            labels,
-                        }
-                    }
-                }
+                let mut planner =
+                    Planner::new(&engine.model, &env.fragments, &read, engine.plan_limits);
+                plan::root(&mut planner, &root, &ctx.ctx.item.node).map_err(field_error)?
             };
             match planned {
-                Planned::List(source, connection, selection) => {
+                RootPlan::List {
+                    source,
+                    connection,
+                    selection,
+                } => {
                     let page = execute::run(
                         &engine.store,
-                        &model,
+                        &engine.model,
                         engine.limits,
                         &stats,
                         source,
@@ -563,136 +415,127 @@ fn root_resolver(field_name: &str, model: &Arc<Model>, engine: &Arc<Engine>) -> 
                     )
                     .await
                     .map_err(field_error)?;
-                    Ok(match root.kind {
-                        RootKind::Lookup => page
-                            .edges
-                            .first()
-                            .map(|(_, obj)| node_value(obj, interface || declared == ENTITY)),
-                        RootKind::Search => {
-                            Some(FieldValue::list(page.edges.iter().zip(&page.hits).map(
-                                |((_, obj), (score, matched))| {
-                                    FieldValue::owned_any(HitRef(
-                                        obj.clone(),
-                                        *score,
-                                        matched.clone(),
-                                    ))
-                                },
-                            )))
-                        }
-                        _ => Some(FieldValue::owned_any(PageRef(page))),
-                    })
+                    Ok(list_value(&engine.model, &root, page))
                 }
-                Planned::Explore {
-                    start,
-                    end,
-                    hops,
-                    first,
-                    selection,
-                    labels,
-                } => {
-                    let bounds = explore::Bounds {
-                        depth: u32::try_from(hops).unwrap_or(4),
-                        // Paths may pass through many nodes; a neighbourhood keeps `first`.
-                        max_nodes: if end.is_some() {
-                            10_000
-                        } else {
-                            usize::try_from(first).unwrap_or(usize::MAX).max(1)
-                        },
-                        labels,
-                    };
-                    let walk = match &end {
-                        None => {
-                            explore::walk(&engine.store, engine.limits, &stats, &start, bounds)
-                                .await
-                        }
-                        Some(end) => {
-                            explore::walk_between(
-                                &engine.store,
-                                engine.limits,
-                                &stats,
-                                &start,
-                                end,
-                                bounds,
-                            )
-                            .await
-                        }
-                    }
-                    .map_err(field_error)?;
-                    let (wanted, paths) = match &end {
-                        None => (
-                            walk.distances.keys().cloned().collect::<Vec<_>>(),
-                            Vec::new(),
-                        ),
-                        Some(end) => {
-                            let paths = explore::paths(
-                                &walk,
-                                &start,
-                                end,
-                                bounds.depth,
-                                usize::try_from(first).unwrap_or(usize::MAX),
-                            );
-                            let mut nodes: Vec<NamedNode> = paths
-                                .iter()
-                                .flat_map(|p| explore::path_nodes(&start, p))
-                                .collect();
-                            nodes.sort();
-                            nodes.dedup();
-                            (nodes, paths)
-                        }
-                    };
-                    let objects = if wanted.is_empty() {
-                        HashMap::new()
-                    } else {
-                        let page = execute::run(
-                            &engine.store,
-                            &model,
-                            engine.limits,
-                            &stats,
-                            ListSource::Nodes(wanted, None),
-                            None,
-                            &selection,
-                        )
-                        .await
-                        .map_err(field_error)?;
-                        page.edges
-                            .iter()
-                            .filter_map(|(_, obj)| match &obj.node {
-                                Term::NamedNode(n) => Some((n.clone(), obj.clone())),
-                                _ => None,
-                            })
-                            .collect::<HashMap<_, _>>()
-                    };
-                    Ok(Some(match end {
-                        None => FieldValue::owned_any(GraphRef {
-                            nodes: walk
-                                .distances
-                                .iter()
-                                .filter_map(|(n, d)| objects.get(n).map(|o| (o.clone(), *d)))
-                                .collect(),
-                            // Links to IRIs the graph does not describe (a homepage, a
-                            // Wikidata item) are attributes, not drawable relationships.
-                            edges: walk
-                                .links
-                                .into_iter()
-                                .filter(|l| {
-                                    objects.contains_key(&l.source)
-                                        && objects.contains_key(&l.target)
-                                })
-                                .collect(),
-                        }),
-                        Some(_) => FieldValue::list(paths.into_iter().map(|links| {
-                            let nodes = explore::path_nodes(&start, &links)
-                                .iter()
-                                .filter_map(|n| objects.get(n).cloned())
-                                .collect();
-                            FieldValue::owned_any(PathRef {
-                                nodes,
-                                edges: links,
-                            })
-                        })),
-                    }))
-                }
+                RootPlan::Walk(walk) => walk_value(&engine, &stats, walk).await.map(Some),
             }
         })
     })
+}
+
+/// The value of a root field planned as a list.
+fn list_value(model: &Model, root: &RootField, page: Arc<Page>) -> Option<FieldValue<'static>> {
+    match root.kind {
+        RootKind::Lookup => {
+            // `node(id:)` and `entity(iri:)` may name a node of any type.
+            let interface = is_interface(model, &root.target)
+                || [super::model::NODE, super::model::ENTITY].contains(&root.target.as_str());
+            page.edges
+                .first()
+                .map(|(_, obj)| node_value(obj, interface))
+        }
+        RootKind::Search => Some(FieldValue::list(page.edges.iter().zip(&page.hits).map(
+            |((_, obj), (score, matched))| {
+                FieldValue::owned_any(HitRef(obj.clone(), *score, matched.clone()))
+            },
+        ))),
+        _ => Some(FieldValue::owned_any(PageRef(page))),
+    }
+}
+
+/// Runs a walk, then reads the selected fields of the nodes it kept (paths: only the nodes on
+/// the paths kept).
+async fn walk_value(
+    engine: &Engine,
+    stats: &Arc<Stats>,
+    plan: WalkPlan,
+) -> async_graphql::Result<FieldValue<'static>> {
+    let WalkPlan {
+        start,
+        end,
+        bounds,
+        first,
+        selection,
+    } = plan;
+    let walk = match &end {
+        None => explore::walk(&engine.store, engine.limits, stats, &start, bounds).await,
+        Some(end) => {
+            explore::walk_between(&engine.store, engine.limits, stats, &start, end, bounds).await
+        }
+    }
+    .map_err(field_error)?;
+    let (wanted, paths) = match &end {
+        None => (
+            walk.distances.keys().cloned().collect::<Vec<_>>(),
+            Vec::new(),
+        ),
+        Some(end) => {
+            let paths = explore::paths(&walk, &start, end, bounds.depth, first);
+            let mut nodes: Vec<NamedNode> = paths
+                .iter()
+                .flat_map(|p| explore::path_nodes(&start, p))
+                .collect();
+            nodes.sort();
+            nodes.dedup();
+            (nodes, paths)
+        }
+    };
+    let objects = described(engine, stats, wanted, &selection).await?;
+    Ok(match end {
+        None => FieldValue::owned_any(GraphRef {
+            nodes: walk
+                .distances
+                .iter()
+                .filter_map(|(n, d)| objects.get(n).map(|o| (o.clone(), *d)))
+                .collect(),
+            // Links to IRIs the graph does not describe (a homepage, a Wikidata item) are
+            // attributes, not drawable relationships.
+            edges: walk
+                .links
+                .into_iter()
+                .filter(|l| objects.contains_key(&l.source) && objects.contains_key(&l.target))
+                .collect(),
+        }),
+        Some(_) => FieldValue::list(paths.into_iter().map(|links| {
+            let nodes = explore::path_nodes(&start, &links)
+                .iter()
+                .filter_map(|n| objects.get(n).cloned())
+                .collect();
+            FieldValue::owned_any(PathRef {
+                nodes,
+                edges: links,
+            })
+        })),
+    })
+}
+
+/// The selected fields of the described ones of `nodes`, by node.
+async fn described(
+    engine: &Engine,
+    stats: &Arc<Stats>,
+    nodes: Vec<NamedNode>,
+    selection: &Selection,
+) -> async_graphql::Result<HashMap<NamedNode, Arc<Obj>>> {
+    if nodes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let page = execute::run(
+        &engine.store,
+        &engine.model,
+        engine.limits,
+        stats,
+        ListSource::Nodes(nodes, None),
+        None,
+        selection,
+    )
+    .await
+    .map_err(field_error)?;
+    Ok(page
+        .edges
+        .iter()
+        .filter_map(|(_, obj)| match &obj.node {
+            Term::NamedNode(n) => Some((n.clone(), obj.clone())),
+            _ => None,
+        })
+        .collect())
 }

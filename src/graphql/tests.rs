@@ -2,12 +2,15 @@
 //! the SPARQL in `NAME.rq` (one query per level, separated by `# ---`). Nested levels are shown
 //! for two placeholder parents. `KGQL_BLESS=1 cargo test` rewrites the `.rq` files.
 
-use super::model::{Model, RootKind};
-use super::plan::{variable_reader, ConnectionPlan, PlanLimits, Planner, Selection};
+use super::explore::first_query;
+use super::model::Model;
+use super::plan::{
+    self, variable_reader, ConnectionPlan, PlanLimits, Planner, RootPlan, Selection,
+};
 use super::translate::{level_query, Dialect, ListJob, ListSource};
 use super::{vocabulary, SCHEMA_SDL};
+use crate::index_model::Hit;
 use crate::ontology::PREFIXES;
-use crate::search::Hit;
 use async_graphql::parser::types::{DocumentOperations, Selection as Item};
 use async_graphql::Variables;
 use oxigraph::model::NamedNode;
@@ -68,10 +71,11 @@ fn model() -> Model {
     Model::parse(SCHEMA_SDL, PREFIXES, &vocabulary()).expect("schema.graphql maps to the ontology")
 }
 
-/// The level queries of every root field of `request`, as text.
-/// Compiles a request's root fields; with `indexed`, searches take their hits from a full-text
-/// index (two made-up hits, one of them with a hostile matched text), and root lists the index
-/// can page take their page from it (two made-up nodes of 42).
+/// The SPARQL of every root field of `request`, planned by [`plan::root`] as the server plans
+/// it: the level queries of lookups, lists and searches, and for walks the first query of the
+/// walk and the level query that reads the nodes met (for two of them). With `indexed`, what the
+/// index of nodes would answer is made up: searches take two hits (one with a hostile matched
+/// text) and root lists the index can page take two nodes of 42.
 fn compile(model: &Model, request: &str, dialect: Dialect, indexed: bool) -> String {
     let document = async_graphql::parser::parse_query(request).expect("valid GraphQL");
     let operation = match &document.operations {
@@ -87,78 +91,29 @@ fn compile(model: &Model, request: &str, dialect: Dialect, indexed: bool) -> Str
         let Item::Field(field) = &item.node else {
             continue;
         };
-        let field = &field.node;
-        let root = &model.roots[field.name.node.as_str()];
-        let arguments = planner.arguments(field).unwrap();
-        let class = class_of(&root.target);
-        let (source, connection, selection): (ListSource, Option<ConnectionPlan>, Selection) =
-            match root.kind {
-                RootKind::Lookup => {
-                    let async_graphql::Value::String(iri) = &arguments["iri"] else {
-                        panic!("a lookup by a string IRI")
-                    };
-                    let iri = NamedNode::new(iri.as_str()).unwrap();
-                    let selection = planner
-                        .selection(&root.target, &field.selection_set.node)
-                        .unwrap();
-                    (ListSource::Nodes(vec![iri], class), None, selection)
-                }
-                RootKind::All => {
-                    let connection = planner.connection(&root.target, &arguments, field).unwrap();
-                    let node = connection.node.clone();
-                    let paged = class.as_ref().and_then(|class| {
-                        crate::graphql::indexed::page_request(class, &connection)
-                    });
-                    let source = match paged {
-                        Some(_) if indexed => ListSource::Indexed {
-                            nodes: vec![
-                                NamedNode::new_unchecked(
-                                    "https://w3id.org/kgql/id/event/aifg-summit-2025",
-                                ),
-                                NamedNode::new_unchecked("https://w3id.org/kgql/id/x"),
-                            ],
-                            total: 42,
-                        },
-                        _ => ListSource::Class(class),
-                    };
-                    (source, Some(connection), node)
-                }
-                RootKind::Search => {
-                    let async_graphql::Value::String(text) = arguments["text"].clone() else {
-                        panic!("a search for a string")
-                    };
-                    let selection = planner
-                        .nested_selection(field, &["entity"], "Entity")
-                        .unwrap();
-                    let hits = indexed.then(|| {
-                        vec![
-                            Hit {
-                                node: NamedNode::new_unchecked(
-                                    "https://w3id.org/kgql/id/event/aifg-summit-2025",
-                                ),
-                                score: 2.0,
-                                matched: "Summit 2025".to_owned(),
-                            },
-                            Hit {
-                                node: NamedNode::new_unchecked("https://w3id.org/kgql/id/x"),
-                                score: 1.0,
-                                matched: "a \"} ; DROP ALL #\n summit".to_owned(),
-                            },
-                        ]
-                    });
-                    let search = ListSource::Search {
-                        text,
-                        classes: Vec::new(),
-                        limit: 10,
-                        hits,
-                    };
-                    (search, None, selection)
-                }
-                RootKind::Neighbourhood | RootKind::Paths => continue,
-            };
+        let root = &model.roots[field.node.name.node.as_str()];
+        let (source, connection, selection) = match plan::root(&mut planner, root, &field.node)
+            .unwrap_or_else(|e| panic!("{}: {e}", root.name))
+        {
+            RootPlan::List {
+                source,
+                connection,
+                selection,
+            } => (source, connection, selection),
+            RootPlan::Walk(walk) => {
+                texts.push(first_query(&walk, dialect.lateral).to_string());
+                let met = vec![walk.start.clone(), placeholder("urn:met:1")];
+                (ListSource::Nodes(met, None), None, walk.selection)
+            }
+        };
+        let source = if indexed {
+            answered_by_index(source, connection.as_deref())
+        } else {
+            source
+        };
         let mut level = vec![ListJob {
             source,
-            connection: connection.as_ref(),
+            connection: connection.as_deref(),
             node: &selection,
         }];
         while !level.is_empty() {
@@ -171,6 +126,51 @@ fn compile(model: &Model, request: &str, dialect: Dialect, indexed: bool) -> Str
         }
     }
     texts.join("\n# ---\n")
+}
+
+fn placeholder(iri: &str) -> NamedNode {
+    NamedNode::new_unchecked(iri)
+}
+
+/// `source` as it is when the index of nodes answers: two made-up hits for a search, two made-up
+/// nodes of 42 for a root list the index can page.
+fn answered_by_index(source: ListSource, connection: Option<&ConnectionPlan>) -> ListSource {
+    let summit = || placeholder("https://w3id.org/kgql/id/event/aifg-summit-2025");
+    match source {
+        ListSource::Search {
+            text,
+            classes,
+            limit,
+            ..
+        } => ListSource::Search {
+            text,
+            classes,
+            limit,
+            hits: Some(vec![
+                Hit {
+                    node: summit(),
+                    score: 2.0,
+                    matched: "Summit 2025".to_owned(),
+                },
+                Hit {
+                    node: placeholder("https://w3id.org/kgql/id/x"),
+                    score: 1.0,
+                    matched: "a \"} ; DROP ALL #\n summit".to_owned(),
+                },
+            ]),
+        },
+        ListSource::Class(Some(class))
+            if connection
+                .and_then(|c| crate::graphql::indexed::page_request(&class, c))
+                .is_some() =>
+        {
+            ListSource::Indexed {
+                nodes: vec![summit(), placeholder("https://w3id.org/kgql/id/x")],
+                total: 42,
+            }
+        }
+        other => other,
+    }
 }
 
 /// The nested connections under `selection`, as jobs for two placeholder parents.

@@ -9,7 +9,7 @@
 
 use super::model::{FieldMapping, Scalar, Source};
 use super::plan::{Child, ConnectionPlan, Filter, Literal, OrderKey, Selection, Test, Window};
-use crate::search::{Hit, SEARCHED};
+use crate::index_model::{Hit, SEARCHED};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{Literal as RdfLiteral, NamedNode};
 use spargebra::algebra::{

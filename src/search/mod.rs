@@ -13,7 +13,7 @@
 //! each), so it also finds the words in another order, and finds no text that has the searched
 //! text only inside a word ("umm" in "summit"), which the scan does.
 
-use oxigraph::model::{NamedNode, TermRef};
+use oxigraph::model::NamedNode;
 use std::collections::HashSet;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
@@ -29,102 +29,9 @@ use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
 };
 
-/// The text properties search looks at.
-pub const SEARCHED: [&str; 5] = [
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2004/02/skos/core#altLabel",
-    "http://schema.org/description",
-    "http://purl.org/dc/terms/title",
-];
-
 mod pages;
 
-pub use pages::{Condition, IndexedPage, PageRequest, SortKey};
-
-/// The properties (besides labels) whose values pages can be filtered and ordered by through the
-/// index.
-pub const ORDERED: [&str; 7] = [
-    "http://schema.org/startDate",
-    "http://schema.org/endDate",
-    "http://schema.org/foundingDate",
-    "http://schema.org/dissolutionDate",
-    "http://purl.org/dc/terms/issued",
-    "https://w3id.org/kgql/ontology#approvalDate",
-    "https://w3id.org/kgql/ontology#endorsementDate",
-];
-
-/// The properties whose values are a node's labels.
-const LABELS: [&str; 2] = [SEARCHED[0], SEARCHED[1]];
-
-/// How many keys pages can be filtered and ordered by: labels, then each of [`ORDERED`].
-const KEYS: usize = ORDERED.len() + 1;
-
-/// What a page can be filtered and ordered by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Key {
-    /// The labels (`skos:prefLabel` and `rdfs:label`); they order by their English or untagged
-    /// forms.
-    Label,
-    /// One of [`ORDERED`], by position.
-    Property(usize),
-}
-
-impl Key {
-    /// The key of a property's values, if the index keeps them.
-    pub fn of(property: &str) -> Option<Self> {
-        ORDERED
-            .iter()
-            .position(|p| *p == property)
-            .map(Key::Property)
-    }
-
-    /// The key's position among the index's fields.
-    fn position(self) -> usize {
-        match self {
-            Key::Label => 0,
-            Key::Property(p) => p + 1,
-        }
-    }
-
-    /// What the index keeps of a statement of `predicate` with `object`, if anything: the key and
-    /// the value (its string form, as SPARQL's `STR`; `None` for a blank node, which has none),
-    /// and whether the value takes part in ordering.
-    pub fn value_of(predicate: &str, object: TermRef<'_>) -> Option<KeyValue> {
-        let key = if LABELS.contains(&predicate) {
-            Key::Label
-        } else {
-            Key::of(predicate)?
-        };
-        // Labels sort by their English or untagged literals (`LANG` of anything else is an
-        // error, which the SPARQL page filters out); every value of the other keys sorts.
-        let (text, sorts) = match object {
-            TermRef::Literal(literal) => {
-                let sorts = key != Key::Label
-                    || literal.language().is_none_or(|lang| {
-                        let lang = lang.to_ascii_lowercase();
-                        lang == "en" || lang.starts_with("en-")
-                    });
-                (Some(literal.value().to_owned()), sorts)
-            }
-            TermRef::NamedNode(node) => (Some(node.as_str().to_owned()), key != Key::Label),
-            _ => (None, key != Key::Label),
-        };
-        Some(KeyValue { key, text, sorts })
-    }
-}
-
-/// A value a page can be filtered and ordered by.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct KeyValue {
-    /// Whose value.
-    pub key: Key,
-    /// Its string form; `None` for a blank node (no test passes; where it sorts, its node has
-    /// no sort value).
-    pub text: Option<String>,
-    /// Whether it takes part in ordering (labels: English or untagged ones).
-    pub sorts: bool,
-}
+use crate::index_model::{Entry, Hit, KeyValue, KEYS};
 
 /// The name of the analyzer of the word field.
 const ANALYZER: &str = "kgql_words";
@@ -138,30 +45,6 @@ const STALE_MARKER: &str = "stale";
 
 /// The writer's memory budget.
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
-
-/// What one node says, as the index keeps it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
-    /// The node.
-    pub node: NamedNode,
-    /// Its searched texts.
-    pub texts: Vec<String>,
-    /// Its classes.
-    pub classes: Vec<NamedNode>,
-    /// The values pages filter and order it by.
-    pub values: Vec<KeyValue>,
-}
-
-/// A match.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Hit {
-    /// The matching node.
-    pub node: NamedNode,
-    /// 3 for a whole text, 2 for its start, 1 otherwise.
-    pub score: f64,
-    /// The text that matched.
-    pub matched: String,
-}
 
 /// A failure of the index.
 #[derive(Debug, thiserror::Error)]
@@ -658,6 +541,7 @@ fn cut(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index_model::*;
 
     fn entry(iri: &str, texts: &[&str], classes: &[&str]) -> Entry {
         Entry {

@@ -7,7 +7,8 @@
 //! the filter (a comparison of term ordinals each), not with the graph, and no value is sorted
 //! whole: each segment of the index keeps its best `offset + limit` nodes in a heap.
 
-use super::{IndexError, Key, TextIndex};
+use super::{IndexError, TextIndex};
+use crate::index_model::{Condition, IndexedPage, PageRequest, MAX_SORT_KEYS};
 use oxigraph::model::NamedNode;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -20,68 +21,6 @@ use tantivy::query::{
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term};
-
-/// The most sort keys a page can have (the IRI included).
-pub const MAX_SORT_KEYS: usize = 4;
-
-/// A condition on a node's values.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Condition {
-    /// Every one holds.
-    All(Vec<Condition>),
-    /// One holds.
-    Any(Vec<Condition>),
-    /// It does not hold.
-    Not(Box<Condition>),
-    /// The node is one of these.
-    Iris(Vec<NamedNode>),
-    /// Some value of the key is one of `among` (when given) and lies within the bounds.
-    Value {
-        /// The key.
-        key: Key,
-        /// The values it may be.
-        among: Option<Vec<String>>,
-        /// The least it may be.
-        lower: Bound<String>,
-        /// The greatest it may be.
-        upper: Bound<String>,
-    },
-    /// The node has a value of the key (`true`) or none (`false`).
-    Has(Key, bool),
-}
-
-/// One order key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SortKey {
-    /// The key; `None` orders by IRI.
-    pub key: Option<Key>,
-    /// Descending.
-    pub descending: bool,
-}
-
-/// Which page of which nodes.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PageRequest {
-    /// The class the nodes have.
-    pub class: NamedNode,
-    /// The condition they pass, if any.
-    pub filter: Option<Condition>,
-    /// The order; the last key should be the IRI, which breaks every tie.
-    pub order: Vec<SortKey>,
-    /// How many of the ordered nodes are skipped.
-    pub offset: usize,
-    /// How many are returned after them (`None`: all).
-    pub limit: Option<usize>,
-}
-
-/// A page.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IndexedPage {
-    /// The page's nodes, in order.
-    pub nodes: Vec<NamedNode>,
-    /// The number of nodes that pass the filter.
-    pub total: u64,
-}
 
 impl TextIndex {
     /// The page `request` asks for; `None` when its order has more keys than
@@ -352,7 +291,7 @@ impl SegmentCollector for SegmentPage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::{Entry, KeyValue};
+    use crate::index_model::*;
 
     const EVENT: &str = "http://x/Event";
 
@@ -366,12 +305,12 @@ mod tests {
                     ),
                     None => oxigraph::model::Literal::new_simple_literal(*text),
                 };
-                Key::value_of(super::super::SEARCHED[0], (&literal).into()).unwrap()
+                Key::value_of(crate::index_model::SEARCHED[0], (&literal).into()).unwrap()
             })
             .collect();
         values.extend(dates.iter().map(|d| {
             Key::value_of(
-                super::super::ORDERED[0],
+                crate::index_model::ORDERED[0],
                 (&oxigraph::model::Literal::new_simple_literal(*d)).into(),
             )
             .unwrap()

@@ -13,7 +13,7 @@ pub mod embedded;
 mod fresh_variables;
 pub mod remote;
 
-use crate::search::{Hit, IndexedPage, PageRequest};
+use crate::index_model::{Hit, IndexedPage, PageRequest};
 use async_trait::async_trait;
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
 use oxigraph::model::{

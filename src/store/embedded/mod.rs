@@ -11,7 +11,8 @@ use super::{
     parse_error, LoadMode, LoadRequest, LoadTarget, ProgressFn, QuadIter, QueryLimits, QueryOutput,
     StatementWork, Statements, Store, StoreError, StoreSize, TripleIter,
 };
-use crate::search::{Hit, IndexedPage, PageRequest, TextIndex};
+use crate::index_model::{Hit, IndexedPage, PageRequest};
+use crate::search::TextIndex;
 use async_trait::async_trait;
 use oxigraph::model::{
     GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term,

@@ -9,7 +9,8 @@
 //! statements through variables, `CLEAR ALL`) rebuilds the index in the background; searches scan
 //! until it is done.
 
-use crate::search::{Entry, Key, KeyValue, TextIndex, ORDERED, SEARCHED};
+use crate::index_model::{Entry, Key, KeyValue, ORDERED, SEARCHED};
+use crate::search::TextIndex;
 use crate::store::{ProgressFn, StoreError};
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};

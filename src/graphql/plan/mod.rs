@@ -9,6 +9,10 @@ use oxigraph::model::NamedNode;
 use spargebra::algebra::PropertyPathExpression;
 use std::collections::HashMap;
 
+mod root;
+
+pub use root::{root, RootPlan, WalkPlan, MAX_HOPS};
+
 /// A request the planner refuses, with a message for the client.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
