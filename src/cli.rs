@@ -163,9 +163,6 @@ struct ServeArgs {
     /// Deepest GraphQL selection of the schema's own fields accepted [default: 12].
     #[arg(long, env = "KGQL_GRAPHQL_MAX_DEPTH")]
     graphql_max_depth: Option<usize>,
-    /// Largest GraphQL query complexity accepted [default: 2000].
-    #[arg(long, env = "KGQL_GRAPHQL_MAX_COMPLEXITY")]
-    graphql_max_complexity: Option<usize>,
     /// Most triple patterns, path steps and VALUES joined in one group of a SPARQL query; a query may have four times as many in all [default: 64].
     #[arg(long, env = "KGQL_SPARQL_MAX_PATTERNS")]
     sparql_max_patterns: Option<usize>,
@@ -355,7 +352,6 @@ impl Cli {
             layer.graphql_explain = serve.graphql_explain;
             layer.graphql_max_page = serve.graphql_max_page;
             layer.graphql_max_depth = serve.graphql_max_depth;
-            layer.graphql_max_complexity = serve.graphql_max_complexity;
             layer.sparql_max_patterns = serve.sparql_max_patterns;
             layer.stream_write_timeout_secs = serve.stream_write_timeout_secs;
             layer.max_streams_per_client = serve.max_streams_per_client;

@@ -132,8 +132,6 @@ pub struct SettingsLayer {
     pub graphql_max_page: Option<u64>,
     /// Deepest GraphQL selection accepted.
     pub graphql_max_depth: Option<usize>,
-    /// Largest GraphQL query complexity (selected fields, counted through lists) accepted.
-    pub graphql_max_complexity: Option<usize>,
     /// Most triple patterns, path steps and VALUES joined in one group of a SPARQL query (four times as many in all).
     pub sparql_max_patterns: Option<usize>,
     /// How long a streamed answer waits for a client that reads nothing before it is cut off.
@@ -202,7 +200,6 @@ impl SettingsLayer {
             graphql_explain: self.graphql_explain.or(lower.graphql_explain),
             graphql_max_page: self.graphql_max_page.or(lower.graphql_max_page),
             graphql_max_depth: self.graphql_max_depth.or(lower.graphql_max_depth),
-            graphql_max_complexity: self.graphql_max_complexity.or(lower.graphql_max_complexity),
             sparql_max_patterns: self.sparql_max_patterns.or(lower.sparql_max_patterns),
             stream_write_timeout_secs: self
                 .stream_write_timeout_secs
@@ -262,8 +259,6 @@ pub struct Settings {
     pub graphql_max_page: u64,
     /// Deepest GraphQL selection accepted.
     pub graphql_max_depth: usize,
-    /// Largest GraphQL query complexity accepted.
-    pub graphql_max_complexity: usize,
     /// Most triple patterns, path steps and VALUES joined in one group of a SPARQL query (four times as many in all).
     pub sparql_max_patterns: usize,
     /// How long a streamed answer waits for a client that reads nothing before it is cut off.
@@ -355,7 +350,6 @@ impl Settings {
             graphql_explain: layer.graphql_explain.unwrap_or(false),
             graphql_max_page: layer.graphql_max_page.unwrap_or(1000).max(1),
             graphql_max_depth: layer.graphql_max_depth.unwrap_or(12),
-            graphql_max_complexity: layer.graphql_max_complexity.unwrap_or(2000),
             sparql_max_patterns: layer
                 .sparql_max_patterns
                 .unwrap_or(crate::limits::DEFAULT_MAX_PATTERNS)
@@ -373,7 +367,7 @@ impl Settings {
             html_max_links: layer.html_max_links.unwrap_or(100).max(1),
             graphql_max_queries: layer.graphql_max_queries.unwrap_or(100),
             graphql_max_nodes: layer.graphql_max_nodes.unwrap_or(100_000),
-            graphql_max_fields: layer.graphql_max_fields.unwrap_or(10_000),
+            graphql_max_fields: layer.graphql_max_fields.unwrap_or(2_000),
             graphql_max_tokens: layer.graphql_max_tokens.unwrap_or(10_000),
             graphql_max_document_bytes: layer.graphql_max_document_bytes.unwrap_or(256 * 1024),
             sparql_max_unchecked_rows: layer

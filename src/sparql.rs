@@ -505,7 +505,7 @@ pub async fn select(
         QueryOutput::Solutions { rows, .. } => {
             tokio::task::spawn_blocking(move || rows.collect::<Result<Vec<_>, _>>())
                 .await
-                .map_err(|e| StoreError::Storage(format!("query task failed: {e}")))?
+                .map_err(|e| StoreError::storage("the query task", e))?
         }
         other => Err(StoreError::Evaluation(format!(
             "expected solutions, got {other:?}"
@@ -523,7 +523,7 @@ pub async fn construct(
         QueryOutput::Graph(triples) => {
             tokio::task::spawn_blocking(move || triples.collect::<Result<Vec<_>, _>>())
                 .await
-                .map_err(|e| StoreError::Storage(format!("query task failed: {e}")))?
+                .map_err(|e| StoreError::storage("the query task", e))?
         }
         other => Err(StoreError::Evaluation(format!(
             "expected a graph, got {other:?}"

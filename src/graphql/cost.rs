@@ -67,6 +67,9 @@ impl Cost {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct CostError {
+    /// The kind of refusal ([`crate::store::code`]): a limit, or a document that cannot be
+    /// valid (a fragment that spreads itself).
+    pub code: &'static str,
     /// What went past which limit, and the setting that raises it.
     pub message: String,
     /// Where in the document.
@@ -285,6 +288,7 @@ impl<'a> Walk<'a> {
     fn check(&self, cost: Cost, pos: Pos) -> Result<(), CostError> {
         let refuse = |what: String| {
             Err(CostError {
+                code: crate::store::code::LIMIT_EXCEEDED,
                 message: what,
                 pos: Some(pos),
             })
@@ -378,6 +382,7 @@ impl<'a> Walk<'a> {
             Some(Some(cost)) => return Ok(*cost),
             Some(None) => {
                 return Err(CostError {
+                    code: crate::store::code::GRAPHQL_VALIDATION_FAILED,
                     message: format!("fragment `{name}` spreads itself"),
                     pos: Some(fragment.pos),
                 })

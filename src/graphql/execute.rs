@@ -84,14 +84,6 @@ impl Stats {
     }
 }
 
-/// Why a root field could not be answered.
-#[derive(Debug, thiserror::Error)]
-pub enum ExecuteError {
-    /// The store failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// Where a page goes once its level has run.
 pub type Slot = Arc<OnceLock<Arc<Page>>>;
 
@@ -113,7 +105,7 @@ pub async fn run(
     source: ListSource,
     connection: Option<&ConnectionPlan>,
     node: &Selection,
-) -> Result<Arc<Page>, ExecuteError> {
+) -> Result<Arc<Page>, StoreError> {
     let dialect = Dialect {
         lateral: store.supports_lateral().await,
     };

@@ -22,7 +22,7 @@ mod tests;
 use crate::config::Settings;
 use crate::limits;
 use crate::ontology;
-use crate::store::{QueryLimits, SharedStore};
+use crate::store::{self, QueryLimits, SharedStore};
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::Value;
 use cost::{CostLimits, Costs};
@@ -42,7 +42,6 @@ pub const SCHEMA_SDL: &str = include_str!("../../schema.graphql");
 pub struct GraphqlApi {
     schema: async_graphql::dynamic::Schema,
     explain: bool,
-    max_complexity: usize,
     /// The limits of a document's text, checked before it is parsed.
     text_limits: TextLimits,
     /// The costs of the schema's fields, and the limits a request's cost is checked against.
@@ -75,9 +74,13 @@ pub struct Outcome {
     pub queries: usize,
 }
 
-/// A response that refuses a request before it runs: its error, and no SPARQL query sent (the
-/// `kgql` extension is there as on every response).
-fn refused(error: async_graphql::ServerError) -> Box<async_graphql::Response> {
+/// A response that refuses a request before it runs: its error with its code, and no SPARQL
+/// query sent (the `kgql` extension is there as on every response).
+fn refused(
+    mut error: async_graphql::ServerError,
+    code: &'static str,
+) -> Box<async_graphql::Response> {
+    with_code(&mut error, code);
     let mut kgql = async_graphql::indexmap::IndexMap::new();
     kgql.insert(
         async_graphql::Name::new("sparqlQueries"),
@@ -86,6 +89,14 @@ fn refused(error: async_graphql::ServerError) -> Box<async_graphql::Response> {
     Box::new(
         async_graphql::Response::from_errors(vec![error]).extension("kgql", Value::Object(kgql)),
     )
+}
+
+/// Gives an error its `extensions.code`, unless it has one.
+fn with_code(error: &mut async_graphql::ServerError, code: &'static str) {
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", code);
+    }
 }
 
 /// Why the API cannot be built.
@@ -145,7 +156,6 @@ impl GraphqlApi {
             },
         });
         let schema = schema::build(model, engine)
-            .limit_complexity(settings.graphql_max_complexity)
             .limit_recursive_depth(settings.max_nesting)
             .finish()
             .map_err(|e| GraphqlError::Schema(e.to_string()))?;
@@ -154,7 +164,6 @@ impl GraphqlApi {
         Ok(Self {
             schema,
             explain: settings.graphql_explain,
-            max_complexity: settings.graphql_max_complexity,
             text_limits: TextLimits {
                 max_bytes: settings.graphql_max_document_bytes,
                 max_tokens: settings.graphql_max_tokens,
@@ -181,7 +190,10 @@ impl GraphqlApi {
         mut request: async_graphql::Request,
     ) -> Result<(async_graphql::Request, cost::Cost), Box<async_graphql::Response>> {
         let refuse = |message: String, pos: Option<async_graphql::Pos>| {
-            refused(async_graphql::ServerError::new(message, pos))
+            refused(
+                async_graphql::ServerError::new(message, pos),
+                store::code::LIMIT_EXCEEDED,
+            )
         };
         let limits = self.text_limits;
         if request.query.len() > limits.max_bytes {
@@ -227,7 +239,7 @@ impl GraphqlApi {
                     ));
                 }
                 let document = async_graphql::parser::parse_query(&request.query)
-                    .map_err(|e| refused(e.into()))?;
+                    .map_err(|e| refused(e.into(), store::code::GRAPHQL_PARSE_FAILED))?;
                 if request.query.len() <= CACHED_QUERY_BYTES {
                     if let Ok(mut documents) = self.documents.lock() {
                         if documents.len() >= CACHED_DOCUMENTS {
@@ -247,7 +259,7 @@ impl GraphqlApi {
                 &request.variables,
                 &self.cost_limits,
             )
-            .map_err(|e| refuse(e.message, e.pos))?;
+            .map_err(|e| refused(async_graphql::ServerError::new(e.message, e.pos), e.code))?;
         request.set_parsed_query(document);
         Ok((request, cost))
     }
@@ -280,15 +292,16 @@ impl GraphqlApi {
             ..Stats::default()
         });
         let mut response = self.schema.execute(request.data(stats.clone())).await;
-        // Say which limit a refused request went past.
+        // Errors of fields carry their codes; those found before execution (validation,
+        // variables) come without a path and without data.
+        let before_execution = response.data == Value::Null;
         for error in &mut response.errors {
-            if error.message == "Query is too complex." {
-                error.message = format!(
-                    "the query is more complex than this server's limit of {} \
-                     (--graphql-max-complexity; every selected field counts once)",
-                    self.max_complexity
-                );
-            }
+            let code = if before_execution && error.path.is_empty() {
+                store::code::GRAPHQL_VALIDATION_FAILED
+            } else {
+                store::code::INTERNAL_SERVER_ERROR
+            };
+            with_code(error, code);
         }
         let queries = stats.count();
         let mut kgql = async_graphql::indexmap::IndexMap::new();

@@ -5,9 +5,11 @@
 use super::execute::{self, FieldData, Obj, Page, Stats};
 use super::explore;
 use super::model::{Model, RootField, RootKind, Target};
-use super::plan::{self, variable_reader, PlanLimits, Planner, RootPlan, Selection, WalkPlan};
+use super::plan::{
+    self, variable_reader, PlanError, PlanLimits, Planner, RootPlan, Selection, WalkPlan,
+};
 use super::translate::ListSource;
-use crate::store::{QueryLimits, SharedStore};
+use crate::store::{code, QueryLimits, SharedStore, StoreError};
 use async_graphql::dynamic::{
     Enum, EnumItem, Field, FieldFuture, FieldValue, InputObject, InputValue, Interface,
     InterfaceField, Object, ResolverContext, Scalar, Schema, SchemaBuilder, TypeRef,
@@ -32,11 +34,45 @@ pub struct Engine {
     pub plan_limits: PlanLimits,
 }
 
-/// A field error caused by the request's values (a bad IRI, cursor or filter) or by the store,
-/// marked so that the HTTP layer can tell it from errors found before execution.
-fn field_error(message: impl std::fmt::Display) -> async_graphql::Error {
+/// A field's failure as a GraphQL error with its `extensions.code` ([`crate::store::code`]):
+/// the request's values (a bad IRI, cursor or filter) or the store. The server's own failures are
+/// logged with their causes and told as an internal error.
+fn field_error(failure: impl Into<FieldFailure>) -> async_graphql::Error {
     use async_graphql::ErrorExtensions;
-    async_graphql::Error::new(message.to_string()).extend_with(|_, e| e.set("kgql", "field"))
+    let (code, message) = match failure.into() {
+        FieldFailure::Plan(error) => (code::BAD_USER_INPUT, error.to_string()),
+        FieldFailure::Store(error) => {
+            let code = error.code();
+            if code == code::INTERNAL_SERVER_ERROR {
+                tracing::error!(
+                    error = &error as &dyn std::error::Error,
+                    "a GraphQL field failed"
+                );
+                (code, code::INTERNAL_MESSAGE.to_owned())
+            } else {
+                (code, error.to_string())
+            }
+        }
+    };
+    async_graphql::Error::new(message).extend_with(|_, e| e.set("code", code))
+}
+
+/// Why a field failed.
+enum FieldFailure {
+    Plan(PlanError),
+    Store(StoreError),
+}
+
+impl From<PlanError> for FieldFailure {
+    fn from(error: PlanError) -> Self {
+        Self::Plan(error)
+    }
+}
+
+impl From<StoreError> for FieldFailure {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
 }
 
 /// A search hit as a resolver's parent value.

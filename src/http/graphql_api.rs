@@ -1,8 +1,10 @@
 //! `/graphql`: GraphQL over HTTP (POST with JSON, GET for queries), GraphiQL for browsers, the
 //! served SDL at `/graphql/schema.graphql`, and GraphiQL's bundled assets.
 
+use super::error::ApiError;
 use super::{parse_params, AppState};
 use crate::admission::Weight;
+use crate::store::code;
 use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -58,10 +60,12 @@ fn negotiate(request: &HttpRequest) -> Result<Option<Answer>, String> {
 fn answer_for(request: &HttpRequest) -> Result<Answer, Box<HttpResponse>> {
     match negotiate(request) {
         Ok(Some(answer)) => Ok(answer),
-        Ok(None) => Err(Box::new(error_response(
-            StatusCode::NOT_ACCEPTABLE,
-            format!("GraphQL answers {GRAPHQL_RESPONSE} or application/json"),
-        ))),
+        Ok(None) => Err(Box::new(
+            ApiError::NotAcceptable(format!(
+                "GraphQL answers {GRAPHQL_RESPONSE} or application/json"
+            ))
+            .graphql_response(),
+        )),
         Err(message) => Err(Box::new(bad_request(message))),
     }
 }
@@ -75,14 +79,7 @@ fn wants_html(request: &HttpRequest) -> bool {
 }
 
 fn bad_request(message: impl Into<String>) -> HttpResponse {
-    error_response(StatusCode::BAD_REQUEST, message)
-}
-
-fn error_response(status: StatusCode, message: impl Into<String>) -> HttpResponse {
-    let body = serde_json::json!({ "errors": [{ "message": message.into() }] });
-    HttpResponse::build(status)
-        .content_type("application/json")
-        .body(body.to_string())
+    ApiError::BadRequest(message.into()).graphql_response()
 }
 
 fn parse_json_parameter(
@@ -141,10 +138,8 @@ async fn get(state: State, request: HttpRequest) -> HttpResponse {
     };
     // GET cannot change anything: only queries are run.
     if is_mutation(&mut request_body) {
-        return error_response(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "mutations are sent with POST",
-        );
+        return ApiError::MethodNotAllowed("mutations are sent with POST".to_owned())
+            .graphql_response();
     }
     run(&state, request_body, cost, answer).await
 }
@@ -170,14 +165,7 @@ async fn run(
     };
     let _evaluating = match state.evaluate(weight).await {
         Ok(permit) => permit,
-        Err(busy) => {
-            let mut response = error_response(StatusCode::SERVICE_UNAVAILABLE, busy.to_string());
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                header::HeaderValue::from(busy.retry_after.as_secs().max(1)),
-            );
-            return response;
-        }
+        Err(busy) => return ApiError::Busy(busy).graphql_response(),
     };
     let outcome = state.graphql.run(request).await;
     answer_with(state, outcome, answer)
@@ -196,17 +184,15 @@ async fn post(state: State, request: HttpRequest, payload: web::Payload) -> Http
         .trim()
         .to_ascii_lowercase();
     if essence != "application/json" && essence != GRAPHQL_RESPONSE {
-        return error_response(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            format!(
-                "a GraphQL POST is application/json, not `{}`",
-                if content_type.is_empty() {
-                    "nothing"
-                } else {
-                    content_type
-                }
-            ),
-        );
+        return ApiError::UnsupportedMediaType(format!(
+            "a GraphQL POST is application/json, not `{}`",
+            if content_type.is_empty() {
+                "nothing"
+            } else {
+                content_type
+            }
+        ))
+        .graphql_response();
     }
     let answer = match answer_for(&request) {
         Ok(answer) => answer,
@@ -216,10 +202,7 @@ async fn post(state: State, request: HttpRequest, payload: web::Payload) -> Http
     let limit = state.settings.graphql_max_document_bytes.saturating_mul(4);
     let body = match super::read_body(payload, limit).await {
         Ok(body) => body,
-        Err(error) => {
-            use actix_web::ResponseError;
-            return error_response(error.status_code(), error.to_string());
-        }
+        Err(error) => return error.graphql_response(),
     };
     let json: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(json) => json,
@@ -302,14 +285,23 @@ fn answer_with(state: &State, outcome: crate::graphql::Outcome, answer: Answer) 
         .metrics
         .count_queries("graphql", outcome.queries as u64);
     let response = outcome.response;
-    // Errors found before execution (syntax, validation, variables) come without data; errors
-    // of fields carry a path or kgql's mark.
+    // Errors found before execution (syntax, validation, variables, limits) come without data.
     let request_error = !response.errors.is_empty()
         && response.data == async_graphql::Value::Null
-        && response
-            .errors
-            .iter()
-            .all(|e| e.path.is_empty() && e.extensions.is_none());
+        && response.errors.iter().all(|e| {
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .is_some_and(|code| {
+                    [
+                        code::GRAPHQL_PARSE_FAILED,
+                        code::GRAPHQL_VALIDATION_FAILED,
+                        code::LIMIT_EXCEEDED,
+                    ]
+                    .iter()
+                    .any(|c| *code == async_graphql::Value::from(*c))
+                })
+        });
     let mut body = serde_json::Map::new();
     if !request_error {
         body.insert(
@@ -382,8 +374,9 @@ async fn asset(path: web::Path<String>) -> HttpResponse {
             .content_type(*content_type)
             .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
             .body(*bytes),
-        None => HttpResponse::NotFound()
-            .content_type("text/plain; charset=utf-8")
-            .body(format!("no GraphiQL asset named {path}\n")),
+        None => {
+            use actix_web::ResponseError;
+            ApiError::NotFound(format!("no GraphiQL asset named {path}")).error_response()
+        }
     }
 }

@@ -153,11 +153,8 @@ async fn entity(
             )
             .await;
             let Some(mut page) = page? else {
-                return Ok(HttpResponse::NotFound()
-                    .content_type("text/html; charset=utf-8")
-                    .body(crate::site::not_found(&format!(
-                        "The graph says nothing of {iri}."
-                    ))));
+                let unknown = ApiError::NotFound(format!("The graph says nothing of {iri}."));
+                return Ok(unknown.html_response(crate::site::not_found));
             };
             state.metrics.count_queries("linked-data", page.queries());
             if let Some((nodes, edges)) = picture {
@@ -171,7 +168,7 @@ async fn entity(
                 })
             })
             .await
-            .map_err(|e| ApiError::Store(crate::store::StoreError::Storage(e.to_string())))?;
+            .map_err(|e| ApiError::Store(crate::store::StoreError::storage("a worker task", e)))?;
             Ok(HttpResponse::Ok()
                 .insert_header(ContentType::html())
                 .insert_header((header::VARY, "Accept, Accept-Language"))

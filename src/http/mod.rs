@@ -215,6 +215,7 @@ impl Server {
                     !cors_origins.is_empty(),
                     cors(&cors_origins),
                 ))
+                .wrap(middleware::from_fn(framework_refusals))
                 .wrap(middleware::from_fn(security_headers))
                 .wrap(middleware::from_fn(observe))
                 .configure(sparql_api::configure)
@@ -532,6 +533,33 @@ async fn security_headers(
         );
     }
     Ok(response)
+}
+
+/// Gives the refusals the framework makes itself (a method no route of a resource takes) the
+/// body and headers of the error map's.
+async fn framework_refusals(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let response = next.call(request).await?;
+    let bare = response.status() == actix_web::http::StatusCode::METHOD_NOT_ALLOWED
+        && matches!(
+            response.response().body().size(),
+            actix_web::body::BodySize::None | actix_web::body::BodySize::Sized(0)
+        );
+    if !bare {
+        return Ok(response.map_into_boxed_body());
+    }
+    let refusal = ApiError::MethodNotAllowed(format!(
+        "{} is not a method {} answers",
+        response.request().method(),
+        response.request().path()
+    ));
+    let (request, _) = response.into_parts();
+    Ok(ServiceResponse::new(
+        request,
+        actix_web::ResponseError::error_response(&refusal),
+    ))
 }
 
 /// Shared state, for handlers.

@@ -1,7 +1,10 @@
 //! Operations: `/healthz`, `/readyz` and `/metrics`.
 
+use super::error::ApiError;
 use super::State;
+use crate::store::StoreError;
 use actix_web::http::header::ContentType;
+use actix_web::ResponseError;
 use actix_web::{web, HttpResponse};
 
 /// Registers the routes.
@@ -25,9 +28,9 @@ async fn readyz(state: State) -> HttpResponse {
             .body("ready\n"),
         Err(error) => {
             tracing::warn!(%error, "store not ready");
-            HttpResponse::ServiceUnavailable()
-                .insert_header(ContentType::plaintext())
-                .body(format!("the store is not reachable: {error}\n"))
+            // Whatever failed, the server is not ready: 503, so that a balancer looks elsewhere.
+            let unready = StoreError::Unavailable(format!("the store is not reachable: {error}"));
+            ApiError::Store(unready).error_response()
         }
     }
 }

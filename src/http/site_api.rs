@@ -52,23 +52,10 @@ async fn script() -> HttpResponse {
 /// busy server still answers 503 with `Retry-After`).
 async fn as_page(
     page: impl std::future::Future<Output = Result<HttpResponse, ApiError>>,
-) -> Result<HttpResponse, ApiError> {
-    use actix_web::ResponseError;
+) -> HttpResponse {
     match page.await {
-        Ok(response) => Ok(response),
-        Err(error @ ApiError::Busy(_)) => Err(error),
-        Err(error) => {
-            let status = error.status_code();
-            let message = if status.is_server_error() {
-                tracing::error!(%error, "a page failed");
-                "The server could not make this page.".to_owned()
-            } else {
-                error.to_string()
-            };
-            Ok(HttpResponse::build(status)
-                .content_type("text/html; charset=utf-8")
-                .body(site::error_page(&message)))
-        }
+        Ok(response) => response,
+        Err(error) => error.html_response(site::error_page),
     }
 }
 
@@ -99,12 +86,10 @@ pub(super) async fn graphql(
         .metrics
         .count_queries("graphql", outcome.queries as u64);
     if let Some(error) = outcome.response.errors.first() {
-        return Err(ApiError::Store(crate::store::StoreError::Evaluation(
-            error.message.clone(),
-        )));
+        return Err(ApiError::from_graphql(error));
     }
     serde_json::to_value(&outcome.response.data)
-        .map_err(|e| ApiError::Store(crate::store::StoreError::Storage(e.to_string())))
+        .map_err(|e| ApiError::Store(crate::store::StoreError::storage("a worker task", e)))
 }
 
 /// The root lists of the GraphQL schema: (field, type), e.g. (`organizations`, `Organization`).
@@ -383,11 +368,8 @@ async fn connect(request: HttpRequest, state: State) -> Result<HttpResponse, Api
     )
     .await?;
     let Some(from) = Node::from_json(&data["entity"]) else {
-        return Ok(HttpResponse::NotFound()
-            .content_type("text/html; charset=utf-8")
-            .body(site::not_found(&format!(
-                "The graph says nothing of {from_iri}."
-            ))));
+        let unknown = ApiError::NotFound(format!("The graph says nothing of {from_iri}."));
+        return Ok(unknown.html_response(site::not_found));
     };
     if to.is_empty() {
         return Ok(html(site::connect(
@@ -511,14 +493,10 @@ pub(super) async fn sparql_page(
     let endpoint = format!("{}/sparql", super::public_url(request, state));
     let answer = match answer(state, text, &endpoint).await {
         Ok(answer) => answer,
-        Err(error @ ApiError::Busy(_)) => return Err(error),
         Err(error) => {
-            use actix_web::ResponseError;
-            let status = error.status_code();
-            let page = site::sparql_editor(text, &Answer::Error(error.to_string()), &mapper);
-            return Ok(HttpResponse::build(status)
-                .content_type("text/html; charset=utf-8")
-                .body(page));
+            return Ok(error.html_response(|message| {
+                site::sparql_editor(text, &Answer::Error(message.to_owned()), &mapper)
+            }))
         }
     };
     Ok(html(site::sparql_editor(text, &answer, &mapper)))
@@ -555,7 +533,7 @@ async fn answer(state: &State, text: &str, endpoint: &str) -> Result<Answer, Api
         })
     })
     .await
-    .map_err(|e| ApiError::Store(crate::store::StoreError::Storage(e.to_string())))?
+    .map_err(|e| ApiError::Store(crate::store::StoreError::storage("a worker task", e)))?
 }
 
 /// The first [`SHOWN_ROWS`] items of an answer, and whether it has more.
@@ -573,10 +551,10 @@ fn first_shown<T, E>(items: impl Iterator<Item = Result<T, E>>) -> Result<(Vec<T
 /// What an unknown path answers: an HTML page for a browser, a line of text otherwise.
 pub(super) async fn not_found(request: HttpRequest) -> Result<HttpResponse, ApiError> {
     let what = format!("There is nothing at {} here.", request.path());
-    if prefers_html(&request, &["text/plain"])? {
-        return Ok(HttpResponse::NotFound()
-            .content_type("text/html; charset=utf-8")
-            .body(site::not_found(&what)));
+    let html = prefers_html(&request, &["text/plain"])?;
+    let error = ApiError::NotFound(what);
+    if html {
+        return Ok(error.html_response(site::not_found));
     }
-    Err(ApiError::NotFound(what))
+    Err(error)
 }

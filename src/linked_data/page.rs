@@ -534,7 +534,7 @@ async fn graph_subjects(
         }))
     })
     .await
-    .map_err(|e| StoreError::Storage(format!("page task failed: {e}")))?
+    .map_err(|e| StoreError::storage("the page task", e))?
 }
 
 /// The order of links on a page: by property (incoming first), then by value.

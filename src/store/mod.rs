@@ -136,7 +136,16 @@ pub struct TextLocation {
     pub column: u64,
 }
 
+/// The cause of an internal failure, kept for the log.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// Errors of the store layer.
+///
+/// What the client did wrong carries a message for the client ([`StoreError::Evaluation`],
+/// [`StoreError::Syntax`], [`StoreError::GraphNotFound`]); what failed below kgql carries its
+/// cause ([`StoreError::Storage`], [`StoreError::Io`]), which goes to the log and not to the
+/// client; a remote engine's failures are told apart from kgql's own
+/// ([`StoreError::Unavailable`], [`StoreError::Upstream`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
@@ -161,20 +170,120 @@ pub enum StoreError {
     /// The named graph does not exist.
     #[error("graph {0} does not exist")]
     GraphNotFound(String),
-    /// The engine cannot be reached or answered with an error of its own.
+    /// The remote engine cannot be reached, refuses kgql's credentials, or is overloaded.
     #[error("the store is unavailable: {0}")]
     Unavailable(String),
+    /// The remote engine failed on a request, or answered something kgql cannot read.
+    #[error("the SPARQL engine failed: {0}")]
+    Upstream(String),
     /// Reading or writing failed.
     #[error("storage error: {0}")]
     Io(#[from] std::io::Error),
-    /// The storage engine failed.
-    #[error("storage error: {0}")]
-    Storage(String),
+    /// kgql's own storage (the embedded store, the index of nodes, a worker task) failed.
+    #[error("storage error: {context}: {cause}")]
+    Storage {
+        /// What was being done.
+        context: &'static str,
+        /// Why it failed.
+        #[source]
+        cause: Cause,
+    },
+}
+
+/// The stable names of the kinds of errors, as GraphQL's `extensions.code` gives them; the HTTP
+/// layer and the GraphQL layer both name errors by them.
+pub mod code {
+    /// The request is malformed or names something wrongly.
+    pub const BAD_REQUEST: &str = "BAD_REQUEST";
+    /// A GraphQL argument or variable has a value the server refuses.
+    pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+    /// A GraphQL document does not parse.
+    pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+    /// A GraphQL document does not validate against the schema.
+    pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+    /// A request goes past one of the server's limits (size, nesting, cost).
+    pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
+    /// Loaded data is not valid RDF of its format.
+    pub const INVALID_RDF: &str = "INVALID_RDF";
+    /// Credentials are needed.
+    pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+    /// The credentials do not allow it.
+    pub const FORBIDDEN: &str = "FORBIDDEN";
+    /// The resource or graph does not exist.
+    pub const NOT_FOUND: &str = "NOT_FOUND";
+    /// The method is not allowed on the resource.
+    pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+    /// No representation the client accepts exists.
+    pub const NOT_ACCEPTABLE: &str = "NOT_ACCEPTABLE";
+    /// The body's media type is not one the resource reads.
+    pub const UNSUPPORTED_MEDIA_TYPE: &str = "UNSUPPORTED_MEDIA_TYPE";
+    /// The body is larger than the server accepts.
+    pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
+    /// The body arrived too slowly.
+    pub const REQUEST_TIMEOUT: &str = "REQUEST_TIMEOUT";
+    /// The server is too busy now: try again after `Retry-After`.
+    pub const BUSY: &str = "BUSY";
+    /// The query ran past its time limit.
+    pub const TIMEOUT: &str = "TIMEOUT";
+    /// The remote engine cannot be reached.
+    pub const STORE_UNAVAILABLE: &str = "STORE_UNAVAILABLE";
+    /// The remote engine failed.
+    pub const UPSTREAM_ERROR: &str = "UPSTREAM_ERROR";
+    /// The server failed; the cause is in its log.
+    pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
+    /// What the client is told of the server's own failures.
+    pub const INTERNAL_MESSAGE: &str = "internal server error";
+
+    /// Every code.
+    pub const ALL: [&str; 19] = [
+        BAD_REQUEST,
+        BAD_USER_INPUT,
+        GRAPHQL_PARSE_FAILED,
+        GRAPHQL_VALIDATION_FAILED,
+        LIMIT_EXCEEDED,
+        INVALID_RDF,
+        UNAUTHENTICATED,
+        FORBIDDEN,
+        NOT_FOUND,
+        METHOD_NOT_ALLOWED,
+        NOT_ACCEPTABLE,
+        UNSUPPORTED_MEDIA_TYPE,
+        PAYLOAD_TOO_LARGE,
+        REQUEST_TIMEOUT,
+        BUSY,
+        TIMEOUT,
+        STORE_UNAVAILABLE,
+        UPSTREAM_ERROR,
+        INTERNAL_SERVER_ERROR,
+    ];
+}
+
+impl StoreError {
+    /// The kind of error, as [`code`] names it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Timeout(_) => code::TIMEOUT,
+            Self::Evaluation(_) => code::BAD_REQUEST,
+            Self::Syntax { .. } => code::INVALID_RDF,
+            Self::GraphNotFound(_) => code::NOT_FOUND,
+            Self::Unavailable(_) => code::STORE_UNAVAILABLE,
+            Self::Upstream(_) => code::UPSTREAM_ERROR,
+            Self::Io(_) | Self::Storage { .. } => code::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A failure of kgql's own storage while doing `context`.
+    pub fn storage(context: &'static str, cause: impl Into<Cause>) -> Self {
+        Self::Storage {
+            context,
+            cause: cause.into(),
+        }
+    }
 }
 
 impl From<crate::search::IndexError> for StoreError {
     fn from(error: crate::search::IndexError) -> Self {
-        Self::Storage(error.to_string())
+        Self::storage("the index of nodes", error)
     }
 }
 

@@ -417,7 +417,7 @@ impl RemoteStore {
             }
         })
         .await
-        .map_err(|e| StoreError::Storage(format!("engine task failed: {e}")))?
+        .map_err(|e| StoreError::storage("the engine task", e))?
     }
 
     /// Whether `graph` belongs to the engine rather than to kgql: the engine's own address
@@ -507,7 +507,9 @@ impl RemoteStore {
             variables, rows, ..
         } = self.run_query(query, QueryLimits::default()).await?
         else {
-            return Err(StoreError::Evaluation("expected solutions".to_owned()));
+            return Err(StoreError::Upstream(
+                "it answered something else than solutions".to_owned(),
+            ));
         };
         tokio::task::spawn_blocking(move || {
             rows.map(|row| {
@@ -517,7 +519,7 @@ impl RemoteStore {
             .collect::<Result<Vec<_>, StoreError>>()
         })
         .await
-        .map_err(|e| StoreError::Storage(format!("engine task failed: {e}")))?
+        .map_err(|e| StoreError::storage("the engine task", e))?
     }
 
     /// Sends an update written as algebra.
@@ -580,7 +582,7 @@ impl RemoteStore {
         }
         reader
             .await
-            .map_err(|e| StoreError::Storage(format!("load task failed: {e}")))?;
+            .map_err(|e| StoreError::storage("the load task", e))?;
         if !operations.is_empty() {
             // Replacing with nothing still clears.
             self.send_update(&Update {
@@ -639,7 +641,7 @@ impl RemoteStore {
         }
         reader
             .await
-            .map_err(|e| StoreError::Storage(format!("load task failed: {e}")))?;
+            .map_err(|e| StoreError::storage("the load task", e))?;
         // Graphs replaced with nothing are still emptied.
         let operations: Vec<_> = graphs
             .iter()
@@ -866,6 +868,9 @@ async fn check_status(
         StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE => StoreError::Unavailable(
             format!("the SPARQL engine is unavailable ({status}): {excerpt}"),
         ),
+        _ if status.is_server_error() => {
+            StoreError::Upstream(format!("it answered {status}: {excerpt}"))
+        }
         _ => StoreError::Evaluation(format!("the SPARQL engine answered {status}: {excerpt}")),
     })
 }
@@ -1013,14 +1018,14 @@ fn io_to_store(error: std::io::Error) -> StoreError {
 fn results_error(error: oxigraph::sparql::results::QueryResultsParseError) -> StoreError {
     match error {
         oxigraph::sparql::results::QueryResultsParseError::Io(e) => io_to_store(e),
-        other => StoreError::Evaluation(format!("the SPARQL engine's answer is invalid: {other}")),
+        other => StoreError::Upstream(format!("its answer is invalid: {other}")),
     }
 }
 
 fn rdf_error(error: RdfParseError) -> StoreError {
     match error {
         RdfParseError::Io(e) => io_to_store(e),
-        other => StoreError::Evaluation(format!("the SPARQL engine's answer is invalid: {other}")),
+        other => StoreError::Upstream(format!("its answer is invalid: {other}")),
     }
 }
 
@@ -1056,7 +1061,7 @@ impl Store for RemoteStore {
         };
         match self.run_query(probe, limits).await {
             Ok(_) => *self.lateral.get_or_init(|| async { true }).await,
-            Err(StoreError::Evaluation(message)) => {
+            Err(StoreError::Evaluation(message) | StoreError::Upstream(message)) => {
                 tracing::info!("the SPARQL engine does not support LATERAL: {message}");
                 *self.lateral.get_or_init(|| async { false }).await
             }
@@ -1103,7 +1108,7 @@ impl Store for RemoteStore {
         // Parse everything first, to a temporary file: bad input writes nothing.
         let (spool, graphs, total) = tokio::task::spawn_blocking(move || spool(documents, &target))
             .await
-            .map_err(|e| StoreError::Storage(format!("load task failed: {e}")))??;
+            .map_err(|e| StoreError::storage("the load task", e))??;
         let load = Spooled {
             file: spool,
             graphs,
@@ -1157,7 +1162,9 @@ impl Store for RemoteStore {
             timeout: Duration::from_secs(24 * 3600),
         };
         let QueryOutput::Solutions { rows, .. } = self.run_query(query, limits).await? else {
-            return Err(StoreError::Evaluation("expected solutions".to_owned()));
+            return Err(StoreError::Upstream(
+                "it answered something else than solutions".to_owned(),
+            ));
         };
         let default_graph = self.default_graph.clone();
         let origin = self.origin.clone();
@@ -1206,7 +1213,9 @@ impl Store for RemoteStore {
         };
         match self.run_query(query, QueryLimits::default()).await? {
             QueryOutput::Boolean(found) => Ok(found),
-            _ => Err(StoreError::Evaluation("expected a boolean".to_owned())),
+            _ => Err(StoreError::Upstream(
+                "it answered something else than a boolean".to_owned(),
+            )),
         }
     }
 
@@ -1469,9 +1478,7 @@ fn read_graph_batches(
         let quad = match quad {
             Ok(quad) => quad,
             Err(e) => {
-                send(Err(StoreError::Storage(format!(
-                    "reading the spooled load: {e}"
-                ))));
+                send(Err(StoreError::storage("reading the spooled load", e)));
                 return;
             }
         };
@@ -1559,9 +1566,7 @@ fn read_batches(
         let quad = match quad {
             Ok(quad) => quad,
             Err(e) => {
-                send(Err(StoreError::Storage(format!(
-                    "reading the spooled load: {e}"
-                ))));
+                send(Err(StoreError::storage("reading the spooled load", e)));
                 return;
             }
         };

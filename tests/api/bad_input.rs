@@ -271,3 +271,262 @@ fn bodies_over_the_limit_are_refused() {
         .unwrap();
     assert_eq!(response.status(), 413);
 }
+
+/// Every endpoint refuses bad input through the one error map: each refusal's status, and a body
+/// of the endpoint's shape (GraphQL: JSON errors with `extensions.code`; pages: HTML; the SPARQL
+/// and Graph Store protocols, linked data and operations: a line of text) that says what is
+/// wrong.
+#[test]
+fn every_endpoint_refuses_bad_input_in_its_own_shape() {
+    let app = spawn_app();
+    let client = &app.client;
+    let url = |path: &str| format!("{}{path}", app.url);
+    // (what, request, status, body shape, a word the message holds)
+    let cases: Vec<(&str, reqwest::blocking::RequestBuilder, u16, Shape, &str)> = vec![
+        (
+            "GraphQL: not JSON",
+            client
+                .post(url("/graphql"))
+                .header("content-type", "application/json")
+                .body("{\"query\": "),
+            400,
+            Shape::Graphql("BAD_REQUEST"),
+            "not JSON",
+        ),
+        (
+            "GraphQL: a syntax error",
+            client
+                .post(url("/graphql"))
+                .header("content-type", "application/json")
+                .header("accept", "application/graphql-response+json")
+                .body(r#"{"query": "{ organizations { "}"#),
+            400,
+            Shape::Graphql("GRAPHQL_PARSE_FAILED"),
+            "",
+        ),
+        (
+            "GraphQL: an unknown field",
+            client
+                .post(url("/graphql"))
+                .header("content-type", "application/json")
+                .header("accept", "application/graphql-response+json")
+                .body(r#"{"query": "{ nothingHere }"}"#),
+            400,
+            Shape::Graphql("GRAPHQL_VALIDATION_FAILED"),
+            "nothingHere",
+        ),
+        (
+            "GraphQL: past a limit",
+            client
+                .post(url("/graphql"))
+                .header("content-type", "application/json")
+                .header("accept", "application/graphql-response+json")
+                .body(format!(
+                    r#"{{"query": "{{ {} }}"}}"#,
+                    "a: __typename ".repeat(3000)
+                )),
+            400,
+            Shape::Graphql("LIMIT_EXCEEDED"),
+            "--graphql-max-fields",
+        ),
+        (
+            "GraphQL: a bad IRI argument",
+            client
+                .post(url("/graphql"))
+                .header("content-type", "application/json")
+                .body(r#"{"query": "{ organization(iri: \"not an iri\") { label } }"}"#),
+            200,
+            Shape::Graphql("BAD_USER_INPUT"),
+            "not a valid IRI",
+        ),
+        (
+            "GraphQL: a form body",
+            client
+                .post(url("/graphql"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("query=%7B%7D"),
+            415,
+            Shape::Graphql("UNSUPPORTED_MEDIA_TYPE"),
+            "application/json",
+        ),
+        (
+            "GraphQL: a mutation by GET",
+            client.get(url("/graphql?query=mutation%20%7B%20x%20%7D")),
+            405,
+            Shape::Graphql("METHOD_NOT_ALLOWED"),
+            "POST",
+        ),
+        (
+            "GraphQL: nothing acceptable",
+            client
+                .get(url("/graphql?query=%7B__typename%7D"))
+                .header("accept", "image/png"),
+            406,
+            Shape::Graphql("NOT_ACCEPTABLE"),
+            "application/json",
+        ),
+        (
+            "SPARQL: a syntax error",
+            client.get(url("/sparql?query=SELECT%20*%20WHERE%20%7B")),
+            400,
+            Shape::Text,
+            "invalid SPARQL query",
+        ),
+        (
+            "SPARQL: an update without the token",
+            client
+                .post(url("/sparql"))
+                .header("content-type", "application/sparql-update")
+                .body("INSERT DATA { <urn:a> <urn:b> <urn:c> }"),
+            401,
+            Shape::Text,
+            "write token",
+        ),
+        (
+            "SPARQL: DELETE",
+            client.delete(url("/sparql")),
+            405,
+            Shape::Text,
+            "",
+        ),
+        (
+            "Graph Store: a bad graph IRI",
+            client.get(url("/store?graph=not%20an%20iri")),
+            400,
+            Shape::Text,
+            "graph",
+        ),
+        (
+            "Graph Store: an unknown graph",
+            client.get(url("/store?graph=urn:x-none:graph")),
+            404,
+            Shape::Text,
+            "urn:x-none:graph",
+        ),
+        (
+            "linked data: an unknown format",
+            client.get(url("/id/org/itu?format=docx")),
+            400,
+            Shape::Text,
+            "docx",
+        ),
+        (
+            "linked data: nothing acceptable",
+            client.get(url("/id/org/itu")).header("accept", "image/png"),
+            406,
+            Shape::Text,
+            "",
+        ),
+        (
+            "an unknown path, for a program",
+            client
+                .get(url("/nothing/here"))
+                .header("accept", "text/plain"),
+            404,
+            Shape::Text,
+            "/nothing/here",
+        ),
+        (
+            "an unknown path, for a browser",
+            client
+                .get(url("/nothing/here"))
+                .header("accept", "text/html"),
+            404,
+            Shape::Html,
+            "/nothing/here",
+        ),
+        (
+            "an unknown entity's page",
+            client
+                .get(url("/id/org/none-such"))
+                .header("accept", "text/html"),
+            404,
+            Shape::Html,
+            "none-such",
+        ),
+        (
+            "the SPARQL page: a syntax error",
+            client
+                .get(url("/sparql?query=SELECT%20*%20WHERE%20%7B"))
+                .header("accept", "text/html"),
+            400,
+            Shape::Html,
+            "invalid SPARQL query",
+        ),
+        (
+            "go: no IRI",
+            client.get(url("/go")).header("accept", "text/html"),
+            400,
+            Shape::Html,
+            "iri",
+        ),
+        (
+            "connect: a bad IRI",
+            client
+                .get(url("/connect?from=not%20an%20iri&to=ITU"))
+                .header("accept", "text/html"),
+            400,
+            Shape::Html,
+            "",
+        ),
+        (
+            "a GraphiQL asset that does not exist",
+            client.get(url("/graphiql/none.js")),
+            404,
+            Shape::Text,
+            "none.js",
+        ),
+    ];
+    for (what, request, status, shape, word) in cases {
+        let response = request.send().unwrap();
+        assert_eq!(response.status().as_u16(), status, "{what}");
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|c| c.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let body = response.text().unwrap();
+        assert!(body.contains(word), "{what}: {body}");
+        match shape {
+            Shape::Graphql(code) => {
+                assert!(content_type.contains("json"), "{what}: {content_type}");
+                let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+                let error = &json["errors"][0];
+                assert!(
+                    error["message"].as_str().is_some_and(|m| !m.is_empty()),
+                    "{what}: {json}"
+                );
+                assert_eq!(error["extensions"]["code"], code, "{what}: {json}");
+            }
+            Shape::Html => {
+                assert!(
+                    content_type.starts_with("text/html"),
+                    "{what}: {content_type}"
+                );
+                assert!(body.starts_with("<!DOCTYPE html>"), "{what}: {body}");
+            }
+            Shape::Text => {
+                assert!(
+                    content_type.starts_with("text/plain"),
+                    "{what}: {content_type}"
+                );
+                assert!(
+                    !body.trim().is_empty() && body.ends_with('\n'),
+                    "{what}: {body:?}"
+                );
+            }
+        }
+    }
+}
+
+/// The shape of an error's body.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// GraphQL's JSON errors, the first with this `extensions.code`.
+    Graphql(&'static str),
+    /// An HTML page.
+    Html,
+    /// A line of text.
+    Text,
+}

@@ -117,7 +117,7 @@ impl EmbeddedStore {
         let store = self.store.clone();
         tokio::task::spawn_blocking(move || f(store))
             .await
-            .map_err(|e| StoreError::Storage(format!("store task failed: {e}")))?
+            .map_err(|e| StoreError::storage("the store task", e))?
     }
 }
 
@@ -385,7 +385,7 @@ impl Store for EmbeddedStore {
         let (head, first) = tokio::time::timeout_at(deadline, head)
             .await
             .map_err(|_| StoreError::Timeout(timeout))?
-            .map_err(|_| StoreError::Storage("the query task ended early".to_owned()))??;
+            .map_err(|_| StoreError::storage("the query task", "it ended early"))??;
         let rows = DeadlineRows {
             first: first.into_iter(),
             rows,
@@ -400,14 +400,18 @@ impl Store for EmbeddedStore {
                 complete,
                 rows: Box::new(rows.map(|row| match row? {
                     Row::Solution(solution) => Ok(solution),
-                    Row::Triple(_) => {
-                        Err(StoreError::Storage("a triple among solutions".to_owned()))
-                    }
+                    Row::Triple(_) => Err(StoreError::storage(
+                        "reading solutions",
+                        "a triple among solutions",
+                    )),
                 })),
             },
             Head::Graph => QueryOutput::Graph(Box::new(rows.map(|row| match row? {
                 Row::Triple(triple) => Ok(triple),
-                Row::Solution(_) => Err(StoreError::Storage("a solution among triples".to_owned())),
+                Row::Solution(_) => Err(StoreError::storage(
+                    "reading triples",
+                    "a solution among triples",
+                )),
             }))),
         })
     }
@@ -689,7 +693,7 @@ fn load(
 fn evaluation_error(error: QueryEvaluationError, timeout: Duration) -> StoreError {
     match error {
         QueryEvaluationError::Cancelled => StoreError::Timeout(timeout),
-        QueryEvaluationError::Dataset(e) => StoreError::Storage(e.to_string()),
+        QueryEvaluationError::Dataset(e) => StoreError::storage("reading the dataset", e),
         other => StoreError::Evaluation(other.to_string()),
     }
 }
@@ -705,7 +709,7 @@ impl From<StorageError> for StoreError {
     fn from(error: StorageError) -> Self {
         match error {
             StorageError::Io(e) => Self::Io(e),
-            other => Self::Storage(other.to_string()),
+            other => Self::storage("the embedded store", other),
         }
     }
 }
