@@ -7,9 +7,10 @@
 //! declared in the ontology.
 
 use async_graphql::parser::types::{
-    BaseType, ConstDirective, FieldDefinition, ServiceDocument, Type, TypeKind,
+    BaseType, ConstDirective, FieldDefinition, ServiceDocument, Type, TypeDefinition, TypeKind,
     TypeSystemDefinition,
 };
+use async_graphql::parser::Positioned;
 use oxigraph::model::NamedNode;
 use spargebra::algebra::{GraphPattern, PropertyPathExpression};
 use spargebra::{Query, SparqlParser};
@@ -202,57 +203,15 @@ impl Model {
                 query_fields = fields.iter().map(|f| f.node.clone()).collect();
                 continue;
             }
-            let class = match directive(&definition.directives, "class") {
-                Some(class) => {
-                    let iri = expand(&string_argument(class, "iri", &name)?, prefixes)
-                        .map_err(|message| mapping(&name, message))?;
-                    check_declared(&iri, &name, vocabulary)?;
-                    Some(NamedNode::new(iri).map_err(|e| mapping(&name, e.to_string()))?)
-                }
-                None => None,
+            let Some(mapped) =
+                type_mapping(definition, name, fields, is_interface, prefixes, vocabulary)?
+            else {
+                continue;
             };
-            let mut mapped = HashMap::new();
-            for field in fields {
-                let field = &field.node;
-                let place = format!("{name}.{}", field.name.node);
-                if let Some(mapping) = field_mapping(field, &place, prefixes, vocabulary)? {
-                    mapped.insert(mapping.name.clone(), mapping);
-                }
+            if mapped.class.is_some() {
+                order.push(mapped.name.clone());
             }
-            // Only types that describe nodes (or statements) are mapped: those with a class,
-            // the others whose fields are mapped, and `Thing`.
-            if class.is_some() || name == THING || !mapped.is_empty() {
-                if class.is_some() {
-                    order.push(name.clone());
-                }
-                types.insert(
-                    name.clone(),
-                    TypeMapping {
-                        name,
-                        class,
-                        fields: mapped,
-                        is_interface,
-                    },
-                );
-            } else if is_interface && name == NODE {
-                types.insert(
-                    name.clone(),
-                    TypeMapping {
-                        name,
-                        class: None,
-                        fields: HashMap::from([(
-                            "id".to_owned(),
-                            FieldMapping {
-                                name: "id".to_owned(),
-                                source: Source::Iri,
-                                target: Target::Scalar(Scalar::Text),
-                                shape: Shape::Single,
-                            },
-                        )]),
-                        is_interface: true,
-                    },
-                );
-            }
+            types.insert(mapped.name.clone(), mapped);
         }
         if !types.contains_key(ENTITY) || !types.contains_key(THING) {
             return Err(mapping(
@@ -262,45 +221,7 @@ impl Model {
         }
         let mut roots = HashMap::new();
         for field in &query_fields {
-            let place = format!("Query.{}", field.name.node);
-            let (base, _) = unwrap_type(&field.ty.node);
-            let special = [
-                ("search", RootKind::Search),
-                ("neighbourhood", RootKind::Neighbourhood),
-                ("paths", RootKind::Paths),
-            ]
-            .into_iter()
-            .find(|(name, _)| directive(&field.directives, name).is_some());
-            let root = if let Some((_, kind)) = special {
-                RootField {
-                    name: field.name.node.to_string(),
-                    kind,
-                    target: ENTITY.to_owned(),
-                }
-            } else if directive(&field.directives, "lookup").is_some() {
-                if !types.contains_key(&base) {
-                    return Err(mapping(&place, format!("{base} is not a mapped type")));
-                }
-                RootField {
-                    name: field.name.node.to_string(),
-                    kind: RootKind::Lookup,
-                    target: base,
-                }
-            } else if let Some(target) = base.strip_suffix("Connection") {
-                if !types.contains_key(target) {
-                    return Err(mapping(&place, format!("{target} is not a mapped type")));
-                }
-                RootField {
-                    name: field.name.node.to_string(),
-                    kind: RootKind::All,
-                    target: target.to_owned(),
-                }
-            } else {
-                return Err(mapping(
-                    &place,
-                    "a root field is either @lookup or returns a connection".to_owned(),
-                ));
-            };
+            let root = root_field(field, &types)?;
             roots.insert(root.name.clone(), root);
         }
         let specific_first = most_specific_first(&order, &types, vocabulary);
@@ -357,6 +278,110 @@ impl Model {
             })
             .map_or(THING, String::as_str)
     }
+}
+
+/// The mapping of the object type or interface `name` declared by `definition` with `fields`;
+/// `None` for a type that describes no nodes (or statements).
+fn type_mapping(
+    definition: &TypeDefinition,
+    name: String,
+    fields: &[Positioned<FieldDefinition>],
+    is_interface: bool,
+    prefixes: &[(&str, &str)],
+    vocabulary: &Vocabulary,
+) -> Result<Option<TypeMapping>, ModelError> {
+    let class = match directive(&definition.directives, "class") {
+        Some(class) => {
+            let iri = expand(&string_argument(class, "iri", &name)?, prefixes)
+                .map_err(|message| mapping(&name, message))?;
+            check_declared(&iri, &name, vocabulary)?;
+            Some(NamedNode::new(iri).map_err(|e| mapping(&name, e.to_string()))?)
+        }
+        None => None,
+    };
+    let mut mapped = HashMap::new();
+    for field in fields {
+        let field = &field.node;
+        let place = format!("{name}.{}", field.name.node);
+        if let Some(mapping) = field_mapping(field, &place, prefixes, vocabulary)? {
+            mapped.insert(mapping.name.clone(), mapping);
+        }
+    }
+    // Only types that describe nodes (or statements) are mapped: those with a class, the others
+    // whose fields are mapped, and `Thing`.
+    if class.is_some() || name == THING || !mapped.is_empty() {
+        Ok(Some(TypeMapping {
+            name,
+            class,
+            fields: mapped,
+            is_interface,
+        }))
+    } else if is_interface && name == NODE {
+        Ok(Some(TypeMapping {
+            name,
+            class: None,
+            fields: HashMap::from([(
+                "id".to_owned(),
+                FieldMapping {
+                    name: "id".to_owned(),
+                    source: Source::Iri,
+                    target: Target::Scalar(Scalar::Text),
+                    shape: Shape::Single,
+                },
+            )]),
+            is_interface: true,
+        }))
+    } else {
+        Ok(None)
+    }
+}
+
+/// A root field of `Query`: a search or a walk (by its directive), a `@lookup` of one node, or
+/// the list of a mapped type's nodes (a field returning its connection).
+fn root_field(
+    field: &FieldDefinition,
+    types: &HashMap<String, TypeMapping>,
+) -> Result<RootField, ModelError> {
+    let place = format!("Query.{}", field.name.node);
+    let (base, _) = unwrap_type(&field.ty.node);
+    let special = [
+        ("search", RootKind::Search),
+        ("neighbourhood", RootKind::Neighbourhood),
+        ("paths", RootKind::Paths),
+    ]
+    .into_iter()
+    .find(|(name, _)| directive(&field.directives, name).is_some());
+    if let Some((_, kind)) = special {
+        return Ok(RootField {
+            name: field.name.node.to_string(),
+            kind,
+            target: ENTITY.to_owned(),
+        });
+    }
+    if directive(&field.directives, "lookup").is_some() {
+        if !types.contains_key(&base) {
+            return Err(mapping(&place, format!("{base} is not a mapped type")));
+        }
+        return Ok(RootField {
+            name: field.name.node.to_string(),
+            kind: RootKind::Lookup,
+            target: base,
+        });
+    }
+    if let Some(target) = base.strip_suffix("Connection") {
+        if !types.contains_key(target) {
+            return Err(mapping(&place, format!("{target} is not a mapped type")));
+        }
+        return Ok(RootField {
+            name: field.name.node.to_string(),
+            kind: RootKind::All,
+            target: target.to_owned(),
+        });
+    }
+    Err(mapping(
+        &place,
+        "a root field is either @lookup or returns a connection".to_owned(),
+    ))
 }
 
 fn mapping(place: &str, message: String) -> ModelError {

@@ -199,6 +199,8 @@ async fn home_data(state: &State) -> Result<(Vec<Kind>, Vec<Source>), ApiError> 
     Ok((counts, sources))
 }
 
+/// The search results page: the hits of `q` (of one kind when `type` names one) with a facet per
+/// kind, or without `q` a page of the list of the kind `type`.
 async fn search(request: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {
     let params = parse_params(request.query_string().as_bytes())?;
     let text = single(&params, "q")?.unwrap_or_default().trim().to_owned();
@@ -215,79 +217,16 @@ async fn search(request: HttpRequest, state: State) -> Result<HttpResponse, ApiE
             )));
         }
     }
-    let hit = |node: &Value, entity: &Value| -> Option<Hit> {
-        Some(Hit {
-            iri: entity["iri"].as_str()?.to_owned(),
-            label: entity["label"].as_str().map(str::to_owned),
-            type_name: entity["__typename"].as_str().unwrap_or_default().to_owned(),
-            matched: node["matched"].as_str().map(str::to_owned),
-        })
-    };
-    // The cursor of the next page of a kind's list, when there is one.
-    let mut next = None;
-    let (hits, facets) = if text.is_empty() {
+    let (hits, facets, next) = if text.is_empty() {
         let Some((field, type_name)) = type_name.and_then(|t| kinds.iter().find(|(_, k)| k == t))
         else {
             return Ok(html(site::search("", None, &[], &[], None, &mapper)));
         };
         let after = single(&params, "after")?;
-        let data = graphql(
-            &state,
-            &format!(
-                "query($after: String) {{ list: {field}(first: 100, after: $after, \
-                 orderBy: [{{ field: label }}]) {{ totalCount \
-                 pageInfo {{ hasNextPage endCursor }} nodes {{ __typename iri label }} }} }}"
-            ),
-            serde_json::json!({ "after": after }),
-        )
-        .await?;
-        if data["list"]["pageInfo"]["hasNextPage"] == Value::Bool(true) {
-            next = data["list"]["pageInfo"]["endCursor"]
-                .as_str()
-                .map(str::to_owned);
-        }
-        let hits: Vec<Hit> = data["list"]["nodes"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|node| hit(&Value::Null, node))
-            .collect();
-        let facet = Kind {
-            type_name: type_name.clone(),
-            count: data["list"]["totalCount"].as_u64().unwrap_or(0),
-        };
-        (hits, vec![facet])
+        kind_list(&state, field, type_name, after).await?
     } else {
-        // The facets count the best 200 hits of every kind; the list shows the chosen kind's.
-        let data = graphql(
-            &state,
-            "query($text: String!) { search(text: $text, first: 200) { matched entity { __typename iri label } } }",
-            serde_json::json!({ "text": text }),
-        )
-        .await?;
-        let all: Vec<Hit> = data["search"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|node| hit(node, &node["entity"]))
-            .collect();
-        let mut facets: Vec<Kind> = Vec::new();
-        for hit in &all {
-            match facets.iter_mut().find(|k| k.type_name == hit.type_name) {
-                Some(kind) => kind.count += 1,
-                None => facets.push(Kind {
-                    type_name: hit.type_name.clone(),
-                    count: 1,
-                }),
-            }
-        }
-        facets.sort_by(|a, b| b.count.cmp(&a.count).then(a.type_name.cmp(&b.type_name)));
-        let hits = all
-            .into_iter()
-            .filter(|hit| type_name.is_none_or(|t| hit.type_name == t))
-            .take(100)
-            .collect();
-        (hits, facets)
+        let (hits, facets) = text_hits(&state, &text, type_name).await?;
+        (hits, facets, None)
     };
     Ok(html(site::search(
         &text,
@@ -297,6 +236,92 @@ async fn search(request: HttpRequest, state: State) -> Result<HttpResponse, ApiE
         next.as_deref(),
         &mapper,
     )))
+}
+
+/// A hit from a GraphQL search result (`node`, with what `matched`) or list node, and its
+/// `entity` (`__typename iri label`).
+fn hit(node: &Value, entity: &Value) -> Option<Hit> {
+    Some(Hit {
+        iri: entity["iri"].as_str()?.to_owned(),
+        label: entity["label"].as_str().map(str::to_owned),
+        type_name: entity["__typename"].as_str().unwrap_or_default().to_owned(),
+        matched: node["matched"].as_str().map(str::to_owned),
+    })
+}
+
+/// A page of the list of one kind (the root list `field` of `type_name`), by label, from the
+/// cursor `after`: its hits, the kind's facet, and the cursor of the next page when there is one.
+async fn kind_list(
+    state: &State,
+    field: &str,
+    type_name: &str,
+    after: Option<&str>,
+) -> Result<(Vec<Hit>, Vec<Kind>, Option<String>), ApiError> {
+    let data = graphql(
+        state,
+        &format!(
+            "query($after: String) {{ list: {field}(first: 100, after: $after, \
+             orderBy: [{{ field: label }}]) {{ totalCount \
+             pageInfo {{ hasNextPage endCursor }} nodes {{ __typename iri label }} }} }}"
+        ),
+        serde_json::json!({ "after": after }),
+    )
+    .await?;
+    let mut next = None;
+    if data["list"]["pageInfo"]["hasNextPage"] == Value::Bool(true) {
+        next = data["list"]["pageInfo"]["endCursor"]
+            .as_str()
+            .map(str::to_owned);
+    }
+    let hits: Vec<Hit> = data["list"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|node| hit(&Value::Null, node))
+        .collect();
+    let facet = Kind {
+        type_name: type_name.to_owned(),
+        count: data["list"]["totalCount"].as_u64().unwrap_or(0),
+    };
+    Ok((hits, vec![facet], next))
+}
+
+/// The hits of a search for `text`, of the kind `type_name` when one is given, and a facet per
+/// kind: the facets count the best 200 hits of every kind; the list shows the chosen kind's.
+async fn text_hits(
+    state: &State,
+    text: &str,
+    type_name: Option<&str>,
+) -> Result<(Vec<Hit>, Vec<Kind>), ApiError> {
+    let data = graphql(
+        state,
+        "query($text: String!) { search(text: $text, first: 200) { matched entity { __typename iri label } } }",
+        serde_json::json!({ "text": text }),
+    )
+    .await?;
+    let all: Vec<Hit> = data["search"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|node| hit(node, &node["entity"]))
+        .collect();
+    let mut facets: Vec<Kind> = Vec::new();
+    for hit in &all {
+        match facets.iter_mut().find(|k| k.type_name == hit.type_name) {
+            Some(kind) => kind.count += 1,
+            None => facets.push(Kind {
+                type_name: hit.type_name.clone(),
+                count: 1,
+            }),
+        }
+    }
+    facets.sort_by(|a, b| b.count.cmp(&a.count).then(a.type_name.cmp(&b.type_name)));
+    let hits = all
+        .into_iter()
+        .filter(|hit| type_name.is_none_or(|t| hit.type_name == t))
+        .take(100)
+        .collect();
+    Ok((hits, facets))
 }
 
 /// Sends a browser to the page of an entity named by its IRI (`iri`): its page here when the IRI
@@ -335,6 +360,9 @@ async fn go(request: HttpRequest, state: State) -> Result<HttpResponse, ApiError
 const MAX_PATH_LENGTH: u32 = 4;
 const PATH_LENGTH: u32 = 3;
 
+/// The fields of an entity the connection page reads.
+const ENTITY: &str = "__typename iri label";
+
 /// How one entity (`from`, an IRI) is connected to another (`to`: an IRI, or a name the search
 /// resolves, exact labels first), within `length` links: the paths as a picture and as text.
 async fn connect(request: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {
@@ -360,14 +388,7 @@ async fn connect(request: HttpRequest, state: State) -> Result<HttpResponse, Api
     };
     // Paths through a hub read many links: admitted as the API's walks are.
     let _evaluating = state.evaluate(Weight::Expensive).await?;
-    const ENTITY: &str = "__typename iri label";
-    let data = graphql(
-        &state,
-        &format!("query($iri: String!) {{ entity(iri: $iri) {{ {ENTITY} }} }}"),
-        serde_json::json!({ "iri": from_iri.as_str() }),
-    )
-    .await?;
-    let Some(from) = Node::from_json(&data["entity"]) else {
+    let Some(from) = entity(&state, from_iri.as_str()).await? else {
         let unknown = ApiError::NotFound(format!("The graph says nothing of {from_iri}."));
         return Ok(unknown.html_response(site::not_found));
     };
@@ -380,52 +401,7 @@ async fn connect(request: HttpRequest, state: State) -> Result<HttpResponse, Api
             &mapper,
         )));
     }
-    // What `to` names: an entity by its IRI, or the best matches of a search.
-    let mut matches: Vec<Node> = Vec::new();
-    let local = to
-        .strip_prefix('/')
-        .and_then(|path| path.strip_prefix("id/"))
-        .and_then(|path| mapper.iri(path));
-    let named = local.or_else(|| {
-        (to.starts_with("http://") || to.starts_with("https://"))
-            .then(|| oxigraph::model::NamedNode::new(&to).ok())
-            .flatten()
-    });
-    if let Some(iri) = named {
-        let data = graphql(
-            &state,
-            &format!("query($iri: String!) {{ entity(iri: $iri) {{ {ENTITY} }} }}"),
-            serde_json::json!({ "iri": iri.as_str() }),
-        )
-        .await?;
-        matches.extend(Node::from_json(&data["entity"]));
-    } else {
-        let data = graphql(
-            &state,
-            &format!(
-                "query($text: String!) {{ search(text: $text, first: 6) {{ entity {{ {ENTITY} }} }} }}"
-            ),
-            serde_json::json!({ "text": to }),
-        )
-        .await?;
-        matches.extend(
-            data["search"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|hit| Node::from_json(&hit["entity"]))
-                .filter(|node| node.iri != from.iri),
-        );
-        // A label that is the whole text goes first, then the search's order.
-        let wanted = to.to_lowercase();
-        if let Some(exact) = matches
-            .iter()
-            .position(|n| n.label.as_deref().map(str::to_lowercase) == Some(wanted.clone()))
-        {
-            let node = matches.remove(exact);
-            matches.insert(0, node);
-        }
-    }
+    let mut matches = named_by(&state, &mapper, &to, &from).await?;
     if matches.is_empty() {
         return Ok(html(site::connect(
             &from,
@@ -436,17 +412,95 @@ async fn connect(request: HttpRequest, state: State) -> Result<HttpResponse, Api
         )));
     }
     let target = matches.remove(0);
+    let paths = paths(&state, &from, &target, length).await?;
+    Ok(html(site::connect(
+        &from,
+        &to,
+        length,
+        &Connection::Paths {
+            to: target,
+            others: matches,
+            paths,
+        },
+        &mapper,
+    )))
+}
+
+/// The entity of an IRI, `None` when the graph says nothing of it.
+async fn entity(state: &State, iri: &str) -> Result<Option<Node>, ApiError> {
     let data = graphql(
-        &state,
+        state,
+        &format!("query($iri: String!) {{ entity(iri: $iri) {{ {ENTITY} }} }}"),
+        serde_json::json!({ "iri": iri }),
+    )
+    .await?;
+    Ok(Node::from_json(&data["entity"]))
+}
+
+/// What `to` names on the connection page from `from`: an entity by its IRI (or its path here),
+/// or the best matches of a search other than `from`, a label that is the whole text first.
+async fn named_by(
+    state: &State,
+    mapper: &IriMapper<'_>,
+    to: &str,
+    from: &Node,
+) -> Result<Vec<Node>, ApiError> {
+    let mut matches: Vec<Node> = Vec::new();
+    let local = to
+        .strip_prefix('/')
+        .and_then(|path| path.strip_prefix("id/"))
+        .and_then(|path| mapper.iri(path));
+    let named = local.or_else(|| {
+        (to.starts_with("http://") || to.starts_with("https://"))
+            .then(|| oxigraph::model::NamedNode::new(to).ok())
+            .flatten()
+    });
+    if let Some(iri) = named {
+        matches.extend(entity(state, iri.as_str()).await?);
+        return Ok(matches);
+    }
+    let data = graphql(
+        state,
+        &format!(
+            "query($text: String!) {{ search(text: $text, first: 6) {{ entity {{ {ENTITY} }} }} }}"
+        ),
+        serde_json::json!({ "text": to }),
+    )
+    .await?;
+    matches.extend(
+        data["search"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|hit| Node::from_json(&hit["entity"]))
+            .filter(|node| node.iri != from.iri),
+    );
+    // A label that is the whole text goes first, then the search's order.
+    let wanted = to.to_lowercase();
+    if let Some(exact) = matches
+        .iter()
+        .position(|n| n.label.as_deref().map(str::to_lowercase) == Some(wanted.clone()))
+    {
+        let node = matches.remove(exact);
+        matches.insert(0, node);
+    }
+    Ok(matches)
+}
+
+/// The paths of at most `length` links from `from` to `to` (ten at most), each with its nodes
+/// and links.
+async fn paths(state: &State, from: &Node, to: &Node, length: u32) -> Result<Vec<Path>, ApiError> {
+    let data = graphql(
+        state,
         &format!(
             "query($from: String!, $to: String!, $length: Int!) {{ \
              paths(from: $from, to: $to, maxLength: $length, first: 10) {{ \
              nodes {{ {ENTITY} }} edges {{ source target predicate label }} }} }}"
         ),
-        serde_json::json!({ "from": from.iri, "to": target.iri, "length": length }),
+        serde_json::json!({ "from": from.iri, "to": to.iri, "length": length }),
     )
     .await?;
-    let paths: Vec<Path> = data["paths"]
+    Ok(data["paths"]
         .as_array()
         .into_iter()
         .flatten()
@@ -463,18 +517,7 @@ async fn connect(request: HttpRequest, state: State) -> Result<HttpResponse, Api
                 .collect();
             (nodes.len() >= 2 && edges.len() + 1 == nodes.len()).then_some(Path { nodes, edges })
         })
-        .collect();
-    Ok(html(site::connect(
-        &from,
-        &to,
-        length,
-        &Connection::Paths {
-            to: target,
-            others: matches,
-            paths,
-        },
-        &mapper,
-    )))
+        .collect())
 }
 
 /// The SPARQL editor for a browser, with the answer of `query` when there is one. A query that

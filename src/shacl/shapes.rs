@@ -299,6 +299,29 @@ fn invalid(shape: NamedOrBlankNodeRef<'_>, message: impl Into<String>) -> Shapes
     }
 }
 
+/// Fails when a shape without `sh:path` has a constraint that only property shapes take
+/// (`sh:minCount`, `sh:maxCount`, `sh:uniqueLang`).
+fn property_only(
+    shape: NamedOrBlankNodeRef<'_>,
+    constraints: &[Constraint],
+) -> Result<(), ShapesError> {
+    for constraint in constraints {
+        if let Constraint::MinCount(_) | Constraint::MaxCount(_) | Constraint::UniqueLang =
+            constraint
+        {
+            let component = constraint.component().map(|c| compact_iri(c.as_str()));
+            return Err(invalid(
+                shape,
+                format!(
+                    "{} applies to property shapes only, and the shape has no sh:path",
+                    component.unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Reads shapes, following references; a shape is read once however often it is referenced.
 struct Reader<'a> {
     graph: &'a Graph,
@@ -331,50 +354,21 @@ impl<'a> Reader<'a> {
         Ok(index)
     }
 
+    /// Reads the shape `node`: its path, targets, severity, messages and constraints.
     fn read(&mut self, node: NamedOrBlankNodeRef<'a>) -> Result<Shape, ShapesError> {
-        let graph = self.graph;
-        for triple in graph.triples_for_subject(node) {
-            let predicate = triple.predicate;
-            if predicate.as_str().starts_with(sh::NAMESPACE)
-                && !sh::SHAPE_PREDICATES.contains(&predicate)
-            {
-                return Err(ShapesError::Unsupported {
-                    feature: compact_iri(predicate.as_str()),
-                    shape: name(node),
-                });
-            }
-        }
-        let values = |predicate: NamedNodeRef<'_>| -> Vec<TermRef<'a>> {
-            graph
-                .objects_for_subject_predicate(node, predicate)
-                .collect()
-        };
-
+        self.check_supported(node)?;
         let path = self
             .single(node, sh::PATH)?
             .map(|path| self.path(node, path))
             .transpose()?;
-
-        let mut targets = Vec::new();
-        for class in values(sh::TARGET_CLASS) {
-            targets.push(Target::Class(class.into_owned()));
-        }
-        for target in values(sh::TARGET_NODE) {
-            targets.push(Target::Node(target.into_owned()));
-        }
-        let is_class = graph
-            .objects_for_subject_predicate(node, rdf::TYPE)
-            .any(|t| t == rdfs::CLASS.into());
-        if is_class {
-            targets.push(Target::Class(node.into_owned().into()));
-        }
-
+        let targets = self.targets(node);
         let severity = match self.single(node, sh::SEVERITY)? {
             None => Severity::Violation,
             Some(TermRef::NamedNode(iri)) => Severity::from_iri(iri),
             Some(_) => return Err(invalid(node, "sh:severity must be an IRI")),
         };
-        let messages = values(sh::MESSAGE)
+        let messages = self
+            .values(node, sh::MESSAGE)
             .into_iter()
             .map(|message| match message {
                 TermRef::Literal(l) => Ok(l.into_owned()),
@@ -386,141 +380,9 @@ impl<'a> Reader<'a> {
             Some(value) => boolean(value)
                 .ok_or_else(|| invalid(node, "sh:deactivated must be true or false"))?,
         };
-
-        let mut constraints = Vec::new();
-        for class in values(sh::CLASS) {
-            constraints.push(Constraint::Class(class.into_owned()));
-        }
-        for datatype in values(sh::DATATYPE) {
-            let TermRef::NamedNode(datatype) = datatype else {
-                return Err(invalid(node, "sh:datatype must be an IRI"));
-            };
-            constraints.push(Constraint::Datatype(datatype.into_owned()));
-        }
-        for kind in values(sh::NODE_KIND) {
-            let kind = match kind {
-                TermRef::NamedNode(iri) => NodeKind::from_iri(iri),
-                _ => None,
-            }
-            .ok_or_else(|| {
-                invalid(
-                    node,
-                    "sh:nodeKind must be sh:IRI, sh:BlankNode, sh:Literal, sh:BlankNodeOrIRI, \
-                     sh:BlankNodeOrLiteral or sh:IRIOrLiteral",
-                )
-            })?;
-            constraints.push(Constraint::NodeKind(kind));
-        }
-        let count = |predicate: NamedNodeRef<'_>, value: TermRef<'_>| {
-            non_negative_integer(value).ok_or_else(|| {
-                invalid(
-                    node,
-                    format!(
-                        "{} must be a non-negative integer",
-                        compact_iri(predicate.as_str())
-                    ),
-                )
-            })
-        };
-        for (predicate, make) in [
-            (sh::MIN_COUNT, Constraint::MinCount as fn(u64) -> Constraint),
-            (sh::MAX_COUNT, Constraint::MaxCount),
-            (sh::MIN_LENGTH, Constraint::MinLength),
-            (sh::MAX_LENGTH, Constraint::MaxLength),
-        ] {
-            for value in values(predicate) {
-                constraints.push(make(count(predicate, value)?));
-            }
-        }
-        for (predicate, make) in [
-            (
-                sh::MIN_INCLUSIVE,
-                Constraint::MinInclusive as fn(Literal) -> Constraint,
-            ),
-            (sh::MAX_INCLUSIVE, Constraint::MaxInclusive),
-        ] {
-            for value in values(predicate) {
-                let TermRef::Literal(bound) = value else {
-                    return Err(invalid(
-                        node,
-                        format!("{} must be a literal", compact_iri(predicate.as_str())),
-                    ));
-                };
-                constraints.push(make(bound.into_owned()));
-            }
-        }
-        let patterns = values(sh::PATTERN);
-        let flags = match self.single(node, sh::FLAGS)? {
-            None => String::new(),
-            Some(TermRef::Literal(flags)) => flags.value().to_owned(),
-            Some(_) => return Err(invalid(node, "sh:flags must be a string")),
-        };
-        for pattern in patterns {
-            let TermRef::Literal(pattern) = pattern else {
-                return Err(invalid(node, "sh:pattern must be a string"));
-            };
-            let regex = regex(pattern.value(), &flags).map_err(|e| invalid(node, e))?;
-            constraints.push(Constraint::Pattern {
-                regex,
-                pattern: pattern.value().to_owned(),
-            });
-        }
-        for list in values(sh::LANGUAGE_IN) {
-            let ranges = self
-                .list(node, list, sh::LANGUAGE_IN)?
-                .into_iter()
-                .map(|range| match range {
-                    TermRef::Literal(range) => Ok(range.value().to_owned()),
-                    _ => Err(invalid(node, "sh:languageIn must list strings")),
-                })
-                .collect::<Result<_, _>>()?;
-            constraints.push(Constraint::LanguageIn(ranges));
-        }
-        for value in values(sh::UNIQUE_LANG) {
-            match boolean(value) {
-                Some(true) => constraints.push(Constraint::UniqueLang),
-                Some(false) => {}
-                None => return Err(invalid(node, "sh:uniqueLang must be true or false")),
-            }
-        }
-        for list in values(sh::IN) {
-            let members = self.list(node, list, sh::IN)?;
-            constraints.push(Constraint::In(
-                members.into_iter().map(TermRef::into_owned).collect(),
-            ));
-        }
-        for value in values(sh::HAS_VALUE) {
-            constraints.push(Constraint::HasValue(value.into_owned()));
-        }
-        for list in values(sh::OR) {
-            let mut members = Vec::new();
-            for member in self.list(node, list, sh::OR)? {
-                members.push(self.shape(member)?);
-            }
-            constraints.push(Constraint::Or(members));
-        }
-        for shape in values(sh::NODE) {
-            constraints.push(Constraint::Node(self.shape(shape)?));
-        }
-        for shape in values(sh::PROPERTY) {
-            constraints.push(Constraint::Property(self.shape(shape)?));
-        }
-
+        let constraints = ConstraintReader::read(self, node)?;
         if path.is_none() {
-            for constraint in &constraints {
-                if let Constraint::MinCount(_) | Constraint::MaxCount(_) | Constraint::UniqueLang =
-                    constraint
-                {
-                    let component = constraint.component().map(|c| compact_iri(c.as_str()));
-                    return Err(invalid(
-                        node,
-                        format!(
-                            "{} applies to property shapes only, and the shape has no sh:path",
-                            component.unwrap_or_default()
-                        ),
-                    ));
-                }
-            }
+            property_only(node, &constraints)?;
         }
         Ok(Shape {
             id: node.into_owned(),
@@ -531,6 +393,53 @@ impl<'a> Reader<'a> {
             messages,
             deactivated,
         })
+    }
+
+    /// Fails on a SHACL parameter of `node` outside the supported subset.
+    fn check_supported(&self, node: NamedOrBlankNodeRef<'a>) -> Result<(), ShapesError> {
+        for triple in self.graph.triples_for_subject(node) {
+            let predicate = triple.predicate;
+            if predicate.as_str().starts_with(sh::NAMESPACE)
+                && !sh::SHAPE_PREDICATES.contains(&predicate)
+            {
+                return Err(ShapesError::Unsupported {
+                    feature: compact_iri(predicate.as_str()),
+                    shape: name(node),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The values of a parameter of `node`.
+    fn values(
+        &self,
+        node: NamedOrBlankNodeRef<'a>,
+        predicate: NamedNodeRef<'_>,
+    ) -> Vec<TermRef<'a>> {
+        self.graph
+            .objects_for_subject_predicate(node, predicate)
+            .collect()
+    }
+
+    /// The targets of a shape: `sh:targetClass`, `sh:targetNode`, and the shape itself when it
+    /// is an `rdfs:Class` (an implicit class target).
+    fn targets(&self, node: NamedOrBlankNodeRef<'a>) -> Vec<Target> {
+        let mut targets = Vec::new();
+        for class in self.values(node, sh::TARGET_CLASS) {
+            targets.push(Target::Class(class.into_owned()));
+        }
+        for target in self.values(node, sh::TARGET_NODE) {
+            targets.push(Target::Node(target.into_owned()));
+        }
+        let is_class = self
+            .graph
+            .objects_for_subject_predicate(node, rdf::TYPE)
+            .any(|t| t == rdfs::CLASS.into());
+        if is_class {
+            targets.push(Target::Class(node.into_owned().into()));
+        }
+        targets
     }
 
     /// The value of a parameter that takes at most one.
@@ -621,6 +530,194 @@ impl<'a> Reader<'a> {
             });
         }
         Err(invalid(shape, "sh:path is not a SHACL path"))
+    }
+}
+
+/// Reads the constraints of one shape, parameter by parameter, in the order the shape's value
+/// nodes are checked against them.
+struct ConstraintReader<'r, 'a> {
+    reader: &'r mut Reader<'a>,
+    /// The shape.
+    node: NamedOrBlankNodeRef<'a>,
+    /// The constraints read so far.
+    constraints: Vec<Constraint>,
+}
+
+impl<'a> ConstraintReader<'_, 'a> {
+    /// The constraints of the shape `node`; the shapes they name are read with `reader`.
+    fn read(
+        reader: &mut Reader<'a>,
+        node: NamedOrBlankNodeRef<'a>,
+    ) -> Result<Vec<Constraint>, ShapesError> {
+        let mut constraints = ConstraintReader {
+            reader,
+            node,
+            constraints: Vec::new(),
+        };
+        constraints.value_types()?;
+        constraints.counts()?;
+        constraints.ranges()?;
+        constraints.strings()?;
+        constraints.shapes()?;
+        Ok(constraints.constraints)
+    }
+
+    /// The values of a parameter of the shape.
+    fn values(&self, predicate: NamedNodeRef<'_>) -> Vec<TermRef<'a>> {
+        self.reader.values(self.node, predicate)
+    }
+
+    /// `sh:class`, `sh:datatype` and `sh:nodeKind`.
+    fn value_types(&mut self) -> Result<(), ShapesError> {
+        let node = self.node;
+        for class in self.values(sh::CLASS) {
+            self.constraints.push(Constraint::Class(class.into_owned()));
+        }
+        for datatype in self.values(sh::DATATYPE) {
+            let TermRef::NamedNode(datatype) = datatype else {
+                return Err(invalid(node, "sh:datatype must be an IRI"));
+            };
+            self.constraints
+                .push(Constraint::Datatype(datatype.into_owned()));
+        }
+        for kind in self.values(sh::NODE_KIND) {
+            let kind = match kind {
+                TermRef::NamedNode(iri) => NodeKind::from_iri(iri),
+                _ => None,
+            }
+            .ok_or_else(|| {
+                invalid(
+                    node,
+                    "sh:nodeKind must be sh:IRI, sh:BlankNode, sh:Literal, sh:BlankNodeOrIRI, \
+                     sh:BlankNodeOrLiteral or sh:IRIOrLiteral",
+                )
+            })?;
+            self.constraints.push(Constraint::NodeKind(kind));
+        }
+        Ok(())
+    }
+
+    /// The parameters that count: `sh:minCount`, `sh:maxCount`, `sh:minLength` and
+    /// `sh:maxLength`.
+    fn counts(&mut self) -> Result<(), ShapesError> {
+        let node = self.node;
+        let count = |predicate: NamedNodeRef<'_>, value: TermRef<'_>| {
+            non_negative_integer(value).ok_or_else(|| {
+                invalid(
+                    node,
+                    format!(
+                        "{} must be a non-negative integer",
+                        compact_iri(predicate.as_str())
+                    ),
+                )
+            })
+        };
+        for (predicate, make) in [
+            (sh::MIN_COUNT, Constraint::MinCount as fn(u64) -> Constraint),
+            (sh::MAX_COUNT, Constraint::MaxCount),
+            (sh::MIN_LENGTH, Constraint::MinLength),
+            (sh::MAX_LENGTH, Constraint::MaxLength),
+        ] {
+            for value in self.values(predicate) {
+                self.constraints.push(make(count(predicate, value)?));
+            }
+        }
+        Ok(())
+    }
+
+    /// `sh:minInclusive` and `sh:maxInclusive`.
+    fn ranges(&mut self) -> Result<(), ShapesError> {
+        for (predicate, make) in [
+            (
+                sh::MIN_INCLUSIVE,
+                Constraint::MinInclusive as fn(Literal) -> Constraint,
+            ),
+            (sh::MAX_INCLUSIVE, Constraint::MaxInclusive),
+        ] {
+            for value in self.values(predicate) {
+                let TermRef::Literal(bound) = value else {
+                    return Err(invalid(
+                        self.node,
+                        format!("{} must be a literal", compact_iri(predicate.as_str())),
+                    ));
+                };
+                self.constraints.push(make(bound.into_owned()));
+            }
+        }
+        Ok(())
+    }
+
+    /// `sh:pattern` (with `sh:flags`), `sh:languageIn` and `sh:uniqueLang`.
+    fn strings(&mut self) -> Result<(), ShapesError> {
+        let node = self.node;
+        let patterns = self.values(sh::PATTERN);
+        let flags = match self.reader.single(node, sh::FLAGS)? {
+            None => String::new(),
+            Some(TermRef::Literal(flags)) => flags.value().to_owned(),
+            Some(_) => return Err(invalid(node, "sh:flags must be a string")),
+        };
+        for pattern in patterns {
+            let TermRef::Literal(pattern) = pattern else {
+                return Err(invalid(node, "sh:pattern must be a string"));
+            };
+            let regex = regex(pattern.value(), &flags).map_err(|e| invalid(node, e))?;
+            self.constraints.push(Constraint::Pattern {
+                regex,
+                pattern: pattern.value().to_owned(),
+            });
+        }
+        for list in self.values(sh::LANGUAGE_IN) {
+            let ranges = self
+                .reader
+                .list(node, list, sh::LANGUAGE_IN)?
+                .into_iter()
+                .map(|range| match range {
+                    TermRef::Literal(range) => Ok(range.value().to_owned()),
+                    _ => Err(invalid(node, "sh:languageIn must list strings")),
+                })
+                .collect::<Result<_, _>>()?;
+            self.constraints.push(Constraint::LanguageIn(ranges));
+        }
+        for value in self.values(sh::UNIQUE_LANG) {
+            match boolean(value) {
+                Some(true) => self.constraints.push(Constraint::UniqueLang),
+                Some(false) => {}
+                None => return Err(invalid(node, "sh:uniqueLang must be true or false")),
+            }
+        }
+        Ok(())
+    }
+
+    /// `sh:in` and `sh:hasValue`, then the parameters whose values are shapes, each read once:
+    /// `sh:or`, `sh:node` and `sh:property`.
+    fn shapes(&mut self) -> Result<(), ShapesError> {
+        let node = self.node;
+        for list in self.values(sh::IN) {
+            let members = self.reader.list(node, list, sh::IN)?;
+            self.constraints.push(Constraint::In(
+                members.into_iter().map(TermRef::into_owned).collect(),
+            ));
+        }
+        for value in self.values(sh::HAS_VALUE) {
+            self.constraints
+                .push(Constraint::HasValue(value.into_owned()));
+        }
+        for list in self.values(sh::OR) {
+            let mut members = Vec::new();
+            for member in self.reader.list(node, list, sh::OR)? {
+                members.push(self.reader.shape(member)?);
+            }
+            self.constraints.push(Constraint::Or(members));
+        }
+        for shape in self.values(sh::NODE) {
+            let index = self.reader.shape(shape)?;
+            self.constraints.push(Constraint::Node(index));
+        }
+        for shape in self.values(sh::PROPERTY) {
+            let index = self.reader.shape(shape)?;
+            self.constraints.push(Constraint::Property(index));
+        }
+        Ok(())
     }
 }
 
