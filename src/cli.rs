@@ -3,13 +3,14 @@
 
 use crate::config::{LogFormat, Secret, Settings, SettingsLayer, StoreAuth};
 use crate::formats;
-use crate::shacl::{Shapes, ValidationReport};
+use crate::shacl::guard::{self, Incoming, WriteCheck};
+use crate::shacl::Shapes;
 use crate::sparql::{self, AnswerKind, DatasetParams, OutputFormat};
 use crate::store::{Document, LoadMode, LoadRequest, LoadTarget, ProgressFn, SharedStore};
 use crate::{export, generate, ontology, startup, stream, telemetry};
 use clap::{Args, Parser, Subcommand};
-use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{Graph, GraphName, NamedNode, TripleRef};
+use oxigraph::io::RdfFormat;
+use oxigraph::model::{Graph, GraphName, NamedNode};
 use oxigraph::sparql::results::QueryResultsFormat;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -531,7 +532,15 @@ async fn load(store: &SharedStore, args: LoadArgs) -> Result<(), CliError> {
     let mut check = if args.no_validate {
         None
     } else {
-        Some(LoadCheck::start(store).await?)
+        let check = WriteCheck::start(store).await.map_err(fail)?;
+        if !check.with_store {
+            eprintln!(
+                "note: the store holds more than {} quads; the files are validated with the \
+                 ontology only, not with the store's content",
+                guard::STORE_LIMIT
+            );
+        }
+        Some(check)
     };
     let bar = indicatif::ProgressBar::new_spinner().with_style(
         indicatif::ProgressStyle::with_template("{spinner} {human_pos} quads ({per_sec}) {msg}")
@@ -554,7 +563,7 @@ async fn load(store: &SharedStore, args: LoadArgs) -> Result<(), CliError> {
         bar.set_message(names.join(", "));
         let documents = match check.take() {
             Some(current) => {
-                let (next, documents) = current.admit(batch, args.warn_only, &bar).await?;
+                let (next, documents) = admit(current, batch, args.warn_only, &bar).await?;
                 check = Some(next);
                 documents
             }
@@ -585,101 +594,56 @@ async fn load(store: &SharedStore, args: LoadArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Above this many quads, `kgql load` validates new data with the ontology only, not with a copy
-/// of the whole store.
-const LOAD_CHECK_STORE_LIMIT: u64 = 1_000_000;
-
-/// The validation that `kgql load` runs before each transaction: the data so far (ontology,
-/// store, files already loaded) and the results it already has, so that only the results a new
-/// file adds count against it.
-struct LoadCheck {
-    shapes: Arc<Shapes>,
-    data: Graph,
-    baseline: ValidationReport,
-}
-
-impl LoadCheck {
-    async fn start(store: &SharedStore) -> Result<Self, CliError> {
-        let shapes = Arc::new(builtin_shapes()?);
-        let mut data = builtin_ontology()?;
-        let size = store.size().await.map_err(fail)?.quads;
-        if size <= LOAD_CHECK_STORE_LIMIT {
-            data.extend(&store_graph(store).await?);
-        } else {
-            eprintln!(
-                "note: the store holds {size} quads; the files are validated with the ontology \
-                 only, not with the store's content"
-            );
+/// Reads a batch of files, validates them with the data so far and returns documents of their
+/// content; fails with the report if they add violations, unless `warn_only`.
+async fn admit(
+    check: WriteCheck,
+    batch: Vec<Source>,
+    warn_only: bool,
+    bar: &indicatif::ProgressBar,
+) -> Result<(WriteCheck, Vec<Document>), CliError> {
+    let names: Vec<String> = batch.iter().map(Source::name).collect();
+    let nothing_stored = format!("nothing from {} was stored", names.join(", "));
+    let (check, batch, added) = blocking(move || {
+        let mut check = check;
+        let mut incoming = Vec::new();
+        for source in &batch {
+            incoming.push(Incoming {
+                name: source.name(),
+                bytes: std::fs::read(&source.path)
+                    .map_err(|e| fail(format!("cannot read {}: {e}", source.path.display())))?,
+                format: source.format,
+                base_iri: file_base_iri(&source.path),
+            });
         }
-        blocking(move || {
-            let baseline = shapes.validate(&data);
-            Ok(Self {
-                shapes,
-                data,
-                baseline,
-            })
-        })
-        .await
-    }
-
-    /// Reads a batch of files, validates them with the data so far and returns documents of
-    /// their content; fails with the report if they add violations, unless `warn_only`.
-    async fn admit(
-        self,
-        batch: Vec<Source>,
-        warn_only: bool,
-        bar: &indicatif::ProgressBar,
-    ) -> Result<(Self, Vec<Document>), CliError> {
-        let (check, contents, added) = blocking(move || {
-            let Self {
-                shapes,
-                mut data,
-                baseline,
-            } = self;
-            let names: Vec<String> = batch.iter().map(Source::name).collect();
-            let mut contents = Vec::new();
-            for source in batch {
-                let bytes = std::fs::read(&source.path)
-                    .map_err(|e| fail(format!("cannot read {}: {e}", source.path.display())))?;
-                read_triples(
-                    &mut data,
-                    bytes.as_slice(),
-                    source.format,
-                    file_base_iri(&source.path).as_deref(),
-                    &source.name(),
-                )
-                .map_err(|e| fail(format!("{e}; nothing from {} was stored", names.join(", "))))?;
-                contents.push((source, bytes));
-            }
-            let report = shapes.validate(&data);
-            let added = report.difference(&baseline);
-            let check = Self {
-                shapes,
-                data,
-                baseline: report,
-            };
-            Ok((check, contents, added))
-        })
-        .await?;
-        let names: Vec<String> = contents.iter().map(|(s, _)| s.name()).collect();
-        if !added.conforms() {
-            if added.has_violations() && !warn_only {
-                bar.abandon();
-                eprint!("{added}");
-                return Err(fail(format!(
-                    "refusing to load {}: the data violates the SHACL shapes (--warn-only loads \
-                     it anyway); nothing from it was stored",
-                    names.join(", ")
-                )));
-            }
-            bar.suspend(|| eprint!("warning: {}: {added}", names.join(", ")));
-        }
-        let documents = contents
+        let added = check
+            .admit(&incoming)
+            .map_err(|e| fail(format!("{e}; {nothing_stored}")))?;
+        let contents: Vec<(Source, Vec<u8>)> = batch
             .into_iter()
-            .map(|(source, bytes)| source.document(Box::new(std::io::Cursor::new(bytes))))
+            .zip(incoming)
+            .map(|(source, incoming)| (source, incoming.bytes))
             .collect();
-        Ok((check, documents))
+        Ok((check, contents, added))
+    })
+    .await?;
+    if !added.conforms() {
+        if added.has_violations() && !warn_only {
+            bar.abandon();
+            eprint!("{added}");
+            return Err(fail(format!(
+                "refusing to load {}: the data violates the SHACL shapes (--warn-only loads \
+                 it anyway); nothing from it was stored",
+                names.join(", ")
+            )));
+        }
+        bar.suspend(|| eprint!("warning: {}: {added}", names.join(", ")));
     }
+    let documents = batch
+        .into_iter()
+        .map(|(source, bytes)| source.document(Box::new(std::io::Cursor::new(bytes))))
+        .collect();
+    Ok((check, documents))
 }
 
 /// Runs blocking work (parsing, validation, reading files) off the async executor.
@@ -689,76 +653,6 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| fail(format!("a worker thread failed: {e}")))?
-}
-
-/// Adds the triples of an RDF document to `graph`; graph names are dropped and blank nodes
-/// renamed apart from those of other documents.
-fn read_triples(
-    graph: &mut Graph,
-    input: impl Read,
-    format: RdfFormat,
-    base_iri: Option<&str>,
-    name: &str,
-) -> Result<(), CliError> {
-    let mut parser = RdfParser::from_format(format).rename_blank_nodes();
-    if let Some(base_iri) = base_iri {
-        parser = parser
-            .with_base_iri(base_iri)
-            .map_err(|e| fail(format!("invalid base IRI for {name}: {e}")))?;
-    }
-    for quad in parser.for_reader(input) {
-        let quad = quad.map_err(|e| fail(format!("invalid {} in {name}: {e}", format.name())))?;
-        graph.insert(TripleRef::from(quad.as_ref()));
-    }
-    Ok(())
-}
-
-fn builtin_file(name: &str) -> ontology::OntologyFile {
-    ontology::FILES
-        .into_iter()
-        .find(|file| file.name == name)
-        .expect("the ontology file is built in")
-}
-
-/// The built-in vocabulary, `ontology/kgql.ttl`.
-fn builtin_ontology() -> Result<Graph, CliError> {
-    let file = builtin_file("kgql.ttl");
-    let mut graph = Graph::new();
-    read_triples(
-        &mut graph,
-        file.content.as_bytes(),
-        file.format,
-        None,
-        file.name,
-    )?;
-    Ok(graph)
-}
-
-/// The built-in shapes, `ontology/shapes.ttl`.
-fn builtin_shapes() -> Result<Shapes, CliError> {
-    let file = builtin_file("shapes.ttl");
-    let mut graph = Graph::new();
-    read_triples(
-        &mut graph,
-        file.content.as_bytes(),
-        file.format,
-        None,
-        file.name,
-    )?;
-    Shapes::from_graph(&graph).map_err(|e| fail(format!("cannot use {}: {e}", file.name)))
-}
-
-/// Every distinct triple of the store, all graphs together.
-async fn store_graph(store: &SharedStore) -> Result<Graph, CliError> {
-    let quads = store.quads(None).await.map_err(fail)?;
-    blocking(move || {
-        let mut graph = Graph::new();
-        for quad in quads {
-            graph.insert(TripleRef::from(quad.map_err(fail)?.as_ref()));
-        }
-        Ok(graph)
-    })
-    .await
 }
 
 /// The format `kgql validate` writes its report in: text, or the report graph in RDF.
@@ -779,7 +673,7 @@ fn report_format(name: &str) -> Result<Option<RdfFormat>, CliError> {
 async fn validate(settings: &Settings, args: ValidateArgs) -> Result<(), CliError> {
     let format = report_format(&args.format)?;
     let shapes = match args.shapes {
-        None => builtin_shapes()?,
+        None => guard::builtin_shapes().map_err(fail)?,
         Some(path) => {
             let graph = blocking(move || read_file(&path).map(|graph| (path, graph))).await?;
             Shapes::from_graph(&graph.1)
@@ -787,9 +681,11 @@ async fn validate(settings: &Settings, args: ValidateArgs) -> Result<(), CliErro
         }
     };
     let mut data = if args.files.is_empty() {
-        store_graph(&startup::open_store(settings)?).await?
+        guard::store_graph(&startup::open_store(settings)?)
+            .await
+            .map_err(fail)?
     } else {
-        builtin_ontology()?
+        guard::builtin_ontology().map_err(fail)?
     };
     let report = blocking(move || {
         for path in &args.files {
@@ -835,13 +731,14 @@ fn read_file(path: &Path) -> Result<Graph, CliError> {
     let file = std::fs::File::open(path)
         .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
     let mut graph = Graph::new();
-    read_triples(
+    guard::read_triples(
         &mut graph,
         std::io::BufReader::new(file),
         format,
         file_base_iri(path).as_deref(),
         &path.display().to_string(),
-    )?;
+    )
+    .map_err(fail)?;
     Ok(graph)
 }
 

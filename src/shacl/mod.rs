@@ -49,6 +49,7 @@
 //! # Ok::<_, kgql::shacl::ShapesError>(())
 //! ```
 
+pub mod guard;
 mod literals;
 mod report;
 mod shapes;
