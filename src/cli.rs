@@ -1,7 +1,7 @@
 //! The `kgql` command line: `serve`, `load`, `export`, `query`, `seed`, `validate` and
 //! `generate`.
 
-use crate::config::{LogFormat, Secret, Settings, SettingsLayer, StoreAuth};
+use crate::config::{GlobalOptions, Secret, ServeOptions, Settings, SettingsLayer};
 use crate::formats;
 use crate::shacl::guard::{self, Incoming, WriteCheck};
 use crate::shacl::Shapes;
@@ -32,47 +32,8 @@ struct GlobalArgs {
     /// TOML configuration file (its keys are the long option names).
     #[arg(long, short = 'c', env = "KGQL_CONFIG", global = true)]
     config: Option<PathBuf>,
-    /// Store directory, `memory` for an in-memory store, or the query URL of a remote SPARQL
-    /// 1.1 engine (http:// or https://) [default: kgql-data].
-    #[arg(long, env = "KGQL_STORE", global = true)]
-    store: Option<String>,
-    /// The remote engine's update URL [default: its query URL].
-    #[arg(long, env = "KGQL_STORE_UPDATE_URL", global = true)]
-    store_update_url: Option<String>,
-    /// The remote engine's Graph Store Protocol endpoint, which loads are sent to
-    /// [default: none, loads are sent as SPARQL updates].
-    #[arg(long, env = "KGQL_STORE_GRAPH_STORE_URL", global = true)]
-    store_graph_store_url: Option<String>,
-    /// User for the remote engine.
-    #[arg(long, env = "KGQL_STORE_USER", global = true)]
-    store_user: Option<String>,
-    /// Password for the remote engine (better given by the environment or the configuration
-    /// file than on the command line).
-    #[arg(
-        long,
-        env = "KGQL_STORE_PASSWORD",
-        global = true,
-        hide_env_values = true
-    )]
-    store_password: Option<String>,
-    /// Bearer token for the remote engine.
-    #[arg(long, env = "KGQL_STORE_TOKEN", global = true, hide_env_values = true)]
-    store_token: Option<String>,
-    /// How the user and password are sent to the remote engine [default: basic].
-    #[arg(long, env = "KGQL_STORE_AUTH", global = true, value_enum)]
-    store_auth: Option<StoreAuth>,
-    /// Namespace of the entities that /id/… dereferences [default: https://w3id.org/kgql/id/].
-    #[arg(long, env = "KGQL_BASE_IRI", global = true)]
-    base_iri: Option<String>,
-    /// Query time limit in seconds [default: 30].
-    #[arg(long, env = "KGQL_QUERY_TIMEOUT", global = true)]
-    query_timeout_secs: Option<f64>,
-    /// Whether the default graph is the union of all graphs [default: true].
-    #[arg(long, env = "KGQL_UNION_DEFAULT_GRAPH", global = true)]
-    union_default_graph: Option<bool>,
-    /// Log format.
-    #[arg(long, env = "KGQL_LOG_FORMAT", global = true, value_enum)]
-    log_format: Option<LogFormat>,
+    #[command(flatten)]
+    options: GlobalOptions,
 }
 
 #[derive(Debug, Subcommand)]
@@ -124,88 +85,11 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct ServeArgs {
-    /// Address and port to listen on [default: 127.0.0.1:7878].
-    #[arg(long, env = "KGQL_BIND")]
-    bind: Option<String>,
-    /// Bearer token that authorises writes; without one the server is read-only. On a shared
-    /// machine prefer KGQL_WRITE_TOKEN or --write-token-file: the command line is visible to
-    /// every user (ps).
-    #[arg(long, env = "KGQL_WRITE_TOKEN", hide_env_values = true)]
-    write_token: Option<String>,
+    #[command(flatten)]
+    options: ServeOptions,
     /// File holding the write token (its first line).
     #[arg(long, env = "KGQL_WRITE_TOKEN_FILE", conflicts_with = "write_token")]
     write_token_file: Option<PathBuf>,
-    /// Origin allowed by CORS (repeatable; `*` for any).
-    #[arg(long = "cors-origin", env = "KGQL_CORS_ORIGINS", value_delimiter = ',')]
-    cors_origins: Vec<String>,
-    /// Proxy whose Forwarded / X-Forwarded-* headers are believed: an address or a network
-    /// (repeatable); without one, those headers are ignored.
-    #[arg(
-        long = "trusted-proxy",
-        env = "KGQL_TRUSTED_PROXIES",
-        value_delimiter = ','
-    )]
-    trusted_proxies: Vec<String>,
-    /// Who may show the HTML pages in a frame: the CSP frame-ancestors sources [default: 'none'].
-    #[arg(long, env = "KGQL_FRAME_ANCESTORS")]
-    frame_ancestors: Option<String>,
-    /// Largest accepted request body in bytes [default: 67108864].
-    #[arg(long, env = "KGQL_MAX_BODY_BYTES")]
-    max_body_bytes: Option<usize>,
-    /// Public URL of the server, for the service description and VoID.
-    #[arg(long, env = "KGQL_PUBLIC_URL")]
-    public_url: Option<String>,
-    /// Let GraphQL requests ask for the SPARQL they compile to (`"extensions": {"explain": true}`).
-    #[arg(long, env = "KGQL_GRAPHQL_EXPLAIN")]
-    graphql_explain: Option<bool>,
-    /// Largest page (`first`/`last`) of a GraphQL list [default: 256].
-    #[arg(long, env = "KGQL_GRAPHQL_MAX_PAGE")]
-    graphql_max_page: Option<u64>,
-    /// Deepest GraphQL selection of the schema's own fields accepted [default: 12].
-    #[arg(long, env = "KGQL_GRAPHQL_MAX_DEPTH")]
-    graphql_max_depth: Option<usize>,
-    /// Most triple patterns, path steps and VALUES joined in one group of a SPARQL query; a query may have four times as many in all [default: 64].
-    #[arg(long, env = "KGQL_SPARQL_MAX_PATTERNS")]
-    sparql_max_patterns: Option<usize>,
-    /// Seconds a streamed answer waits for a client that reads nothing before it is cut off [default: 30].
-    #[arg(long, env = "KGQL_STREAM_WRITE_TIMEOUT")]
-    stream_write_timeout_secs: Option<f64>,
-    /// Answers streamed at once to one client address [default: 4].
-    #[arg(long, env = "KGQL_MAX_STREAMS_PER_CLIENT")]
-    max_streams_per_client: Option<usize>,
-    /// Answers streamed at once (exports, large results); more get 503 [default: 64].
-    #[arg(long, env = "KGQL_MAX_STREAMS")]
-    max_streams: Option<usize>,
-    /// Requests evaluating queries at once (cheap lookups have as many again); more wait up to a second, then get 503 with Retry-After [default: four per core].
-    #[arg(long, env = "KGQL_MAX_CONCURRENT_QUERIES")]
-    max_concurrent_queries: Option<usize>,
-    /// Most links an entity's HTML page lists per property and direction; the rest are a link away [default: 100].
-    #[arg(long, env = "KGQL_HTML_MAX_LINKS")]
-    html_max_links: Option<usize>,
-    /// Most SPARQL queries one GraphQL request may send (one per root field, per level of nested pages, per hop of a walk) [default: 100].
-    #[arg(long, env = "KGQL_GRAPHQL_MAX_QUERIES")]
-    graphql_max_queries: Option<u64>,
-    /// Most objects and values a GraphQL answer may hold: each field counts once per item of the pages above it [default: 100000].
-    #[arg(long, env = "KGQL_GRAPHQL_MAX_NODES")]
-    graphql_max_nodes: Option<u64>,
-    /// Most selections of a GraphQL document once its fragments are spread [default: 10000].
-    #[arg(long, env = "KGQL_GRAPHQL_MAX_FIELDS")]
-    graphql_max_fields: Option<u64>,
-    /// Most tokens (names, punctuation, values) in a GraphQL document [default: 10000].
-    #[arg(long, env = "KGQL_GRAPHQL_MAX_TOKENS")]
-    graphql_max_tokens: Option<usize>,
-    /// Largest GraphQL document in bytes [default: 262144].
-    #[arg(long, env = "KGQL_GRAPHQL_MAX_DOCUMENT_BYTES")]
-    graphql_max_document_bytes: Option<usize>,
-    /// Most rows a SPARQL query may make from VALUES, BIND and empty groups between two reads of the store, where its time limit is checked [default: 10000000].
-    #[arg(long, env = "KGQL_SPARQL_MAX_UNCHECKED_ROWS")]
-    sparql_max_unchecked_rows: Option<u64>,
-    /// Deepest algebra a SPARQL text may parse into: nested groups plus chained UNION, OPTIONAL, operators and path steps [default: 256].
-    #[arg(long, env = "KGQL_SPARQL_MAX_DEPTH")]
-    sparql_max_depth: Option<usize>,
-    /// Deepest nesting of brackets in a SPARQL or GraphQL text or of GraphQL variables [default: 64].
-    #[arg(long, env = "KGQL_MAX_NESTING")]
-    max_nesting: Option<usize>,
     /// Do not load the built-in ontology into an empty store.
     #[arg(long)]
     no_seed: bool,
@@ -313,24 +197,9 @@ impl From<startup::StartupError> for CliError {
 impl Cli {
     /// Resolves the settings from the flags, the environment and the configuration file.
     fn settings(&self) -> Result<Settings, CliError> {
-        let global = &self.global;
-        let mut layer = SettingsLayer {
-            store: global.store.clone(),
-            store_update_url: global.store_update_url.clone(),
-            store_graph_store_url: global.store_graph_store_url.clone(),
-            store_user: global.store_user.clone(),
-            store_password: global.store_password.clone().map(Secret::new),
-            store_token: global.store_token.clone().map(Secret::new),
-            store_auth: global.store_auth,
-            base_iri: global.base_iri.clone(),
-            query_timeout_secs: global.query_timeout_secs,
-            union_default_graph: global.union_default_graph,
-            log_format: global.log_format,
-            ..SettingsLayer::default()
-        };
+        let mut layer = self.global.options.clone().layer();
         if let Command::Serve(serve) = &self.command {
-            layer.bind.clone_from(&serve.bind);
-            layer.write_token = serve.write_token.clone().map(Secret::new);
+            layer = layer.over(serve.options.clone().layer());
             if let Some(path) = &serve.write_token_file {
                 let text = std::fs::read_to_string(path).map_err(|e| {
                     fail(format!(
@@ -341,34 +210,8 @@ impl Cli {
                 let token = text.lines().next().unwrap_or("").trim().to_owned();
                 layer.write_token = Some(Secret::new(token));
             }
-            if !serve.cors_origins.is_empty() {
-                layer.cors_origins = Some(serve.cors_origins.clone());
-            }
-            if !serve.trusted_proxies.is_empty() {
-                layer.trusted_proxies = Some(serve.trusted_proxies.clone());
-            }
-            layer.frame_ancestors.clone_from(&serve.frame_ancestors);
-            layer.max_body_bytes = serve.max_body_bytes;
-            layer.public_url.clone_from(&serve.public_url);
-            layer.graphql_explain = serve.graphql_explain;
-            layer.graphql_max_page = serve.graphql_max_page;
-            layer.graphql_max_depth = serve.graphql_max_depth;
-            layer.sparql_max_patterns = serve.sparql_max_patterns;
-            layer.stream_write_timeout_secs = serve.stream_write_timeout_secs;
-            layer.max_streams_per_client = serve.max_streams_per_client;
-            layer.max_streams = serve.max_streams;
-            layer.max_concurrent_queries = serve.max_concurrent_queries;
-            layer.html_max_links = serve.html_max_links;
-            layer.graphql_max_queries = serve.graphql_max_queries;
-            layer.graphql_max_nodes = serve.graphql_max_nodes;
-            layer.graphql_max_fields = serve.graphql_max_fields;
-            layer.graphql_max_tokens = serve.graphql_max_tokens;
-            layer.graphql_max_document_bytes = serve.graphql_max_document_bytes;
-            layer.sparql_max_unchecked_rows = serve.sparql_max_unchecked_rows;
-            layer.sparql_max_depth = serve.sparql_max_depth;
-            layer.max_nesting = serve.max_nesting;
         }
-        if let Some(path) = &global.config {
+        if let Some(path) = &self.global.config {
             layer = layer.over(SettingsLayer::from_file(path).map_err(fail)?);
         }
         Settings::resolve(layer).map_err(fail)

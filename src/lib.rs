@@ -9,6 +9,7 @@ pub mod admission;
 pub mod cli;
 pub mod config;
 pub mod export;
+pub mod expressions;
 pub mod formats;
 pub mod generate;
 pub mod graphql;

@@ -62,6 +62,16 @@ pub enum ProtocolError {
     Limit(#[from] LimitError),
 }
 
+/// A SPARQL parser with `base_iri`, or why that is not a base IRI.
+fn parser(base_iri: Option<&str>) -> Result<SparqlParser, String> {
+    match base_iri {
+        None => Ok(SparqlParser::new()),
+        Some(base_iri) => SparqlParser::new()
+            .with_base_iri(base_iri)
+            .map_err(|e| e.to_string()),
+    }
+}
+
 /// Parses a query within `limits` and applies a protocol-specified dataset, which replaces the
 /// query's own `FROM` and `FROM NAMED`.
 pub fn prepare_query(
@@ -71,21 +81,14 @@ pub fn prepare_query(
     limits: &Limits,
 ) -> Result<Query, ProtocolError> {
     limits.check_sparql_text(text)?;
-    let mut parser = SparqlParser::new();
-    if let Some(base_iri) = base_iri {
-        parser = parser
-            .with_base_iri(base_iri)
-            .map_err(|e| ProtocolError::Syntax {
-                kind: "query",
-                message: e.to_string(),
-            })?;
-    }
-    let mut query = parser
+    let syntax = |message: String| ProtocolError::Syntax {
+        kind: "query",
+        message,
+    };
+    let mut query = parser(base_iri)
+        .map_err(syntax)?
         .parse_query(text)
-        .map_err(|e| ProtocolError::Syntax {
-            kind: "query",
-            message: e.to_string(),
-        })?;
+        .map_err(|e| syntax(e.to_string()))?;
     limits.check_query(&query)?;
     if !dataset.is_empty() {
         let default = iris("default-graph-uri", &dataset.default_graphs)?;
@@ -113,21 +116,14 @@ pub fn prepare_update(
     limits: &Limits,
 ) -> Result<Update, ProtocolError> {
     limits.check_sparql_text(text)?;
-    let mut parser = SparqlParser::new();
-    if let Some(base_iri) = base_iri {
-        parser = parser
-            .with_base_iri(base_iri)
-            .map_err(|e| ProtocolError::Syntax {
-                kind: "update",
-                message: e.to_string(),
-            })?;
-    }
-    let mut update = parser
+    let syntax = |message: String| ProtocolError::Syntax {
+        kind: "update",
+        message,
+    };
+    let mut update = parser(base_iri)
+        .map_err(syntax)?
         .parse_update(text)
-        .map_err(|e| ProtocolError::Syntax {
-            kind: "update",
-            message: e.to_string(),
-        })?;
+        .map_err(|e| syntax(e.to_string()))?;
     limits.check_update(&update)?;
     if !dataset.is_empty() {
         let default = iris("using-graph-uri", &dataset.default_graphs)?;

@@ -164,34 +164,13 @@ impl Growth {
                 self.pattern(pattern);
                 1
             }
-            Expression::Or(a, b)
-            | Expression::And(a, b)
-            | Expression::Equal(a, b)
-            | Expression::SameTerm(a, b)
-            | Expression::Greater(a, b)
-            | Expression::GreaterOrEqual(a, b)
-            | Expression::Less(a, b)
-            | Expression::LessOrEqual(a, b)
-            | Expression::Add(a, b)
-            | Expression::Subtract(a, b)
-            | Expression::Multiply(a, b)
-            | Expression::Divide(a, b) => {
-                self.expression(a);
-                self.expression(b);
-                1
-            }
-            Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
-                self.expression(a);
-                1
-            }
-            Expression::In(a, list) => {
-                self.expression(a);
-                for e in list {
-                    self.expression(e);
+            // Comparisons, arithmetic, logic: a short value whatever their operands.
+            other => {
+                for child in crate::expressions::children(other) {
+                    self.expression(child);
                 }
                 1
             }
-            Expression::NamedNode(_) | Expression::Literal(_) | Expression::Bound(_) => 1,
         };
         self.largest = self.largest.max(length);
         length
@@ -411,39 +390,8 @@ fn exists_in(expression: &Expression) -> Vec<&GraphPattern> {
     let mut stack = vec![expression];
     while let Some(expression) = stack.pop() {
         match expression {
-            Expression::NamedNode(_)
-            | Expression::Literal(_)
-            | Expression::Variable(_)
-            | Expression::Bound(_) => {}
             Expression::Exists(pattern) => found.push(&**pattern),
-            Expression::Or(a, b)
-            | Expression::And(a, b)
-            | Expression::Equal(a, b)
-            | Expression::SameTerm(a, b)
-            | Expression::Greater(a, b)
-            | Expression::GreaterOrEqual(a, b)
-            | Expression::Less(a, b)
-            | Expression::LessOrEqual(a, b)
-            | Expression::Add(a, b)
-            | Expression::Subtract(a, b)
-            | Expression::Multiply(a, b)
-            | Expression::Divide(a, b) => {
-                stack.push(a);
-                stack.push(b);
-            }
-            Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
-                stack.push(a);
-            }
-            Expression::In(a, list) => {
-                stack.push(a);
-                stack.extend(list);
-            }
-            Expression::If(a, b, c) => {
-                stack.push(a);
-                stack.push(b);
-                stack.push(c);
-            }
-            Expression::Coalesce(list) | Expression::FunctionCall(_, list) => stack.extend(list),
+            other => stack.extend(crate::expressions::children(other)),
         }
     }
     found

@@ -107,16 +107,12 @@ pub fn read_triples(
     Ok(())
 }
 
-fn builtin_file(name: &str) -> ontology::OntologyFile {
-    ontology::FILES
+/// The triples of a built-in file of `ontology/`.
+fn builtin_graph(name: &str) -> Result<Graph, StoreError> {
+    let file = ontology::FILES
         .into_iter()
         .find(|file| file.name == name)
-        .expect("the ontology file is built in")
-}
-
-/// The built-in vocabulary, `ontology/kgql.ttl`.
-pub fn builtin_ontology() -> Result<Graph, StoreError> {
-    let file = builtin_file("kgql.ttl");
+        .expect("the ontology file is built in");
     let mut graph = Graph::new();
     read_triples(
         &mut graph,
@@ -128,18 +124,15 @@ pub fn builtin_ontology() -> Result<Graph, StoreError> {
     Ok(graph)
 }
 
+/// The built-in vocabulary, `ontology/kgql.ttl`.
+pub fn builtin_ontology() -> Result<Graph, StoreError> {
+    builtin_graph("kgql.ttl")
+}
+
 /// The built-in shapes, `ontology/shapes.ttl`.
 pub fn builtin_shapes() -> Result<Shapes, StoreError> {
-    let file = builtin_file("shapes.ttl");
-    let mut graph = Graph::new();
-    read_triples(
-        &mut graph,
-        file.content.as_bytes(),
-        file.format,
-        None,
-        file.name,
-    )?;
-    Shapes::from_graph(&graph).map_err(|e| StoreError::storage("the built-in shapes", e))
+    Shapes::from_graph(&builtin_graph("shapes.ttl")?)
+        .map_err(|e| StoreError::storage("the built-in shapes", e))
 }
 
 /// Every distinct triple of the store, all graphs together.

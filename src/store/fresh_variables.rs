@@ -133,44 +133,11 @@ fn walk(pattern: &mut GraphPattern, prefix: &str) {
 fn walk_expression(expression: &mut Expression, prefix: &str) {
     match expression {
         Expression::Exists(pattern) => walk(pattern, prefix),
-        Expression::Or(a, b)
-        | Expression::And(a, b)
-        | Expression::Equal(a, b)
-        | Expression::SameTerm(a, b)
-        | Expression::Greater(a, b)
-        | Expression::GreaterOrEqual(a, b)
-        | Expression::Less(a, b)
-        | Expression::LessOrEqual(a, b)
-        | Expression::Add(a, b)
-        | Expression::Subtract(a, b)
-        | Expression::Multiply(a, b)
-        | Expression::Divide(a, b) => {
-            walk_expression(a, prefix);
-            walk_expression(b, prefix);
-        }
-        Expression::In(a, list) => {
-            walk_expression(a, prefix);
-            for e in list {
-                walk_expression(e, prefix);
+        other => {
+            for child in crate::expressions::children_mut(other) {
+                walk_expression(child, prefix);
             }
         }
-        Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
-            walk_expression(a, prefix);
-        }
-        Expression::If(a, b, c) => {
-            walk_expression(a, prefix);
-            walk_expression(b, prefix);
-            walk_expression(c, prefix);
-        }
-        Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
-            for e in list {
-                walk_expression(e, prefix);
-            }
-        }
-        Expression::NamedNode(_)
-        | Expression::Literal(_)
-        | Expression::Variable(_)
-        | Expression::Bound(_) => {}
     }
 }
 

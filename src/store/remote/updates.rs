@@ -215,40 +215,11 @@ pub(super) fn graphs_in_expression(
     expression: &spargebra::algebra::Expression,
     out: &mut Vec<NamedNode>,
 ) {
-    use spargebra::algebra::Expression as E;
     match expression {
-        E::Exists(pattern) => graphs_in_pattern(pattern, out),
-        E::NamedNode(_) | E::Literal(_) | E::Variable(_) | E::Bound(_) => {}
-        E::Or(a, b)
-        | E::And(a, b)
-        | E::Equal(a, b)
-        | E::SameTerm(a, b)
-        | E::Greater(a, b)
-        | E::GreaterOrEqual(a, b)
-        | E::Less(a, b)
-        | E::LessOrEqual(a, b)
-        | E::Add(a, b)
-        | E::Subtract(a, b)
-        | E::Multiply(a, b)
-        | E::Divide(a, b) => {
-            graphs_in_expression(a, out);
-            graphs_in_expression(b, out);
-        }
-        E::UnaryPlus(a) | E::UnaryMinus(a) | E::Not(a) => graphs_in_expression(a, out),
-        E::In(a, list) => {
-            graphs_in_expression(a, out);
-            for e in list {
-                graphs_in_expression(e, out);
-            }
-        }
-        E::If(a, b, c) => {
-            for e in [a, b, c] {
-                graphs_in_expression(e, out);
-            }
-        }
-        E::Coalesce(list) | E::FunctionCall(_, list) => {
-            for e in list {
-                graphs_in_expression(e, out);
+        spargebra::algebra::Expression::Exists(pattern) => graphs_in_pattern(pattern, out),
+        other => {
+            for child in crate::expressions::children(other) {
+                graphs_in_expression(child, out);
             }
         }
     }
