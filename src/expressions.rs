@@ -4,56 +4,46 @@
 
 use spargebra::algebra::Expression;
 
+/// The match of [`children`] and [`children_mut`]: `$as` borrows a box's content, `$iter`
+/// iterates a list.
+macro_rules! children {
+    ($expression:expr, $as:ident, $iter:ident) => {
+        match $expression {
+            Expression::NamedNode(_)
+            | Expression::Literal(_)
+            | Expression::Variable(_)
+            | Expression::Bound(_)
+            | Expression::Exists(_) => Vec::new(),
+            Expression::Or(a, b)
+            | Expression::And(a, b)
+            | Expression::Equal(a, b)
+            | Expression::SameTerm(a, b)
+            | Expression::Greater(a, b)
+            | Expression::GreaterOrEqual(a, b)
+            | Expression::Less(a, b)
+            | Expression::LessOrEqual(a, b)
+            | Expression::Add(a, b)
+            | Expression::Subtract(a, b)
+            | Expression::Multiply(a, b)
+            | Expression::Divide(a, b) => vec![a.$as(), b.$as()],
+            Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
+                vec![a.$as()]
+            }
+            Expression::In(a, list) => std::iter::once(a.$as()).chain(list.$iter()).collect(),
+            Expression::If(a, b, c) => vec![a.$as(), b.$as(), c.$as()],
+            Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
+                list.$iter().collect()
+            }
+        }
+    };
+}
+
 /// The expressions directly inside `expression` (an `EXISTS` holds a pattern, not one).
 pub fn children(expression: &Expression) -> Vec<&Expression> {
-    match expression {
-        Expression::NamedNode(_)
-        | Expression::Literal(_)
-        | Expression::Variable(_)
-        | Expression::Bound(_)
-        | Expression::Exists(_) => Vec::new(),
-        Expression::Or(a, b)
-        | Expression::And(a, b)
-        | Expression::Equal(a, b)
-        | Expression::SameTerm(a, b)
-        | Expression::Greater(a, b)
-        | Expression::GreaterOrEqual(a, b)
-        | Expression::Less(a, b)
-        | Expression::LessOrEqual(a, b)
-        | Expression::Add(a, b)
-        | Expression::Subtract(a, b)
-        | Expression::Multiply(a, b)
-        | Expression::Divide(a, b) => vec![a, b],
-        Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => vec![a],
-        Expression::In(a, list) => std::iter::once(&**a).chain(list).collect(),
-        Expression::If(a, b, c) => vec![a, b, c],
-        Expression::Coalesce(list) | Expression::FunctionCall(_, list) => list.iter().collect(),
-    }
+    children!(expression, as_ref, iter)
 }
 
 /// [`children`], to change them.
 pub fn children_mut(expression: &mut Expression) -> Vec<&mut Expression> {
-    match expression {
-        Expression::NamedNode(_)
-        | Expression::Literal(_)
-        | Expression::Variable(_)
-        | Expression::Bound(_)
-        | Expression::Exists(_) => Vec::new(),
-        Expression::Or(a, b)
-        | Expression::And(a, b)
-        | Expression::Equal(a, b)
-        | Expression::SameTerm(a, b)
-        | Expression::Greater(a, b)
-        | Expression::GreaterOrEqual(a, b)
-        | Expression::Less(a, b)
-        | Expression::LessOrEqual(a, b)
-        | Expression::Add(a, b)
-        | Expression::Subtract(a, b)
-        | Expression::Multiply(a, b)
-        | Expression::Divide(a, b) => vec![a, b],
-        Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => vec![a],
-        Expression::In(a, list) => std::iter::once(&mut **a).chain(list).collect(),
-        Expression::If(a, b, c) => vec![a, b, c],
-        Expression::Coalesce(list) | Expression::FunctionCall(_, list) => list.iter_mut().collect(),
-    }
+    children!(expression, as_mut, iter_mut)
 }

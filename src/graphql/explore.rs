@@ -4,6 +4,7 @@
 //! links); paths walk from both ends and meet in the middle.
 
 use super::execute::Stats;
+use super::translate::distinct_select;
 use crate::sparql;
 use crate::store::{QueryLimits, SharedStore, StoreError};
 use oxigraph::model::vocab::{rdf, rdfs};
@@ -68,16 +69,7 @@ fn hop_query(frontier: &[NamedNode], on: bool, labels: bool) -> Query {
     if labels {
         variables.push(label);
     }
-    Query::Select {
-        dataset: None,
-        pattern: GraphPattern::Distinct {
-            inner: Box::new(GraphPattern::Project {
-                inner: Box::new(links),
-                variables,
-            }),
-        },
-        base_iri: None,
-    }
+    distinct_select(links, variables)
 }
 
 /// The link a row holds in the given variables (subject, property, object, property label).
@@ -291,16 +283,7 @@ fn meet_query(
     if labels {
         variables.push(l2);
     }
-    Query::Select {
-        dataset: None,
-        pattern: GraphPattern::Distinct {
-            inner: Box::new(GraphPattern::Project {
-                inner: Box::new(pattern),
-                variables,
-            }),
-        },
-        base_iri: None,
-    }
+    distinct_select(pattern, variables)
 }
 
 /// The English labels of `properties`.

@@ -64,6 +64,20 @@ fn failures(report: &ValidationReport) -> Vec<(String, String)> {
 }
 
 /// The failing value nodes, sorted.
+/// [`failing_values`], every blank node written `_:blank`.
+fn failing_values_blanked(report: &ValidationReport) -> Vec<String> {
+    failing_values(report)
+        .into_iter()
+        .map(|v| {
+            if v.starts_with("_:") {
+                "_:blank".to_owned()
+            } else {
+                v
+            }
+        })
+        .collect()
+}
+
 fn failing_values(report: &ValidationReport) -> Vec<String> {
     let mut values: Vec<String> = report
         .results()
@@ -167,16 +181,7 @@ fn node_kind_has_six_kinds() {
             ),
             data,
         );
-        let values: Vec<String> = failing_values(&report)
-            .into_iter()
-            .map(|v| {
-                if v.starts_with("_:") {
-                    "_:blank".to_owned()
-                } else {
-                    v
-                }
-            })
-            .collect();
+        let values: Vec<String> = failing_values_blanked(&report);
         assert_eq!(values, expected, "{kind}");
     }
 }
@@ -242,16 +247,7 @@ fn pattern_matches_lexical_forms_and_iris_with_flags() {
                ex:name "HELLO world", "bye" ;
                ex:page <https://example.org/>, <http://example.org/> ."#,
     );
-    let values: Vec<String> = failing_values(&report)
-        .into_iter()
-        .map(|v| {
-            if v.starts_with("_:") {
-                "_:blank".to_owned()
-            } else {
-                v
-            }
-        })
-        .collect();
+    let values: Vec<String> = failing_values_blanked(&report);
     assert_eq!(
         values,
         [
@@ -296,16 +292,7 @@ fn min_length_and_max_length_count_characters() {
              sh:property [ sh:path ex:p ; sh:minLength 2 ; sh:maxLength 4 ] .",
         r#"ex:a ex:p "ab", "abcd", "a", "abcde", "日本語", 123, _:blank ."#,
     );
-    let values: Vec<String> = failing_values(&report)
-        .into_iter()
-        .map(|v| {
-            if v.starts_with("_:") {
-                "_:blank".to_owned()
-            } else {
-                v
-            }
-        })
-        .collect();
+    let values: Vec<String> = failing_values_blanked(&report);
     assert_eq!(values, ["\"a\"", "\"abcde\"", "_:blank", "_:blank"]);
 }
 

@@ -817,6 +817,11 @@ pub fn level_query(
     } else {
         union(parts)
     };
+    distinct_select(pattern, variables)
+}
+
+/// `SELECT DISTINCT variables WHERE { pattern }`.
+pub fn distinct_select(pattern: GraphPattern, variables: Vec<Variable>) -> Query {
     Query::Select {
         dataset: None,
         pattern: GraphPattern::Distinct {

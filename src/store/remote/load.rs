@@ -46,14 +46,8 @@ impl RemoteStore {
         reader
             .await
             .map_err(|e| StoreError::storage("the load task", e))?;
-        if !operations.is_empty() {
-            // Replacing with nothing still clears.
-            self.send_update(&Update {
-                operations,
-                base_iri: None,
-            })
-            .await?;
-        }
+        // Replacing with nothing still clears.
+        self.send_operations(operations).await?;
         Ok(total)
     }
 
@@ -118,14 +112,23 @@ impl RemoteStore {
                 graph: GraphTarget::NamedNode(self.engine_graph(graph)),
             })
             .collect();
-        if !operations.is_empty() {
-            self.send_update(&Update {
-                operations,
-                base_iri: None,
-            })
-            .await?;
-        }
+        self.send_operations(operations).await?;
         Ok(total)
+    }
+
+    /// Sends `operations` as one update, if there are any.
+    async fn send_operations(
+        &self,
+        operations: Vec<GraphUpdateOperation>,
+    ) -> Result<(), StoreError> {
+        if operations.is_empty() {
+            return Ok(());
+        }
+        self.send_update(&Update {
+            operations,
+            base_iri: None,
+        })
+        .await
     }
 }
 
