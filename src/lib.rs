@@ -6,6 +6,8 @@
 //! endpoint. See `ARCHITECTURE.md` for the code map and the invariants.
 
 pub mod admission;
+#[cfg(test)]
+mod architecture;
 pub mod cli;
 pub mod config;
 pub mod export;
