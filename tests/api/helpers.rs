@@ -5,6 +5,7 @@
 //! test, started by `scripts/virtuoso.sh`) or `oxigraph` (a fresh `oxigraph serve` per test).
 
 use kgql::config::{Secret, Settings, SettingsLayer};
+use kgql::http::Stopper;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -221,6 +222,18 @@ pub struct TestApp {
     pub store: Vec<String>,
     /// The store directory, removed when the app is dropped.
     pub dir: TempDir,
+    /// The server's thread, its runtime and what stops it: the server stops when the app is
+    /// dropped, before its engine and its store directory go.
+    server: Option<(std::thread::JoinHandle<()>, tokio::runtime::Handle, Stopper)>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((thread, runtime, stopper)) = self.server.take() {
+            runtime.block_on(stopper.stop());
+            let _ = thread.join();
+        }
+    }
 }
 
 /// What a test server starts with.
@@ -273,22 +286,25 @@ pub fn spawn_app_with(options: Options) -> TestApp {
     let settings = Settings::resolve(options.layer.over(layer)).expect("valid test settings");
     let (sender, receiver) = mpsc::channel();
     let seed = options.seed;
-    std::thread::spawn(move || {
+    let thread = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("runtime");
+        let handle = runtime.handle().clone();
         runtime.block_on(async move {
             let store = kgql::startup::open(&settings, seed)
                 .await
                 .expect("the store opens (and is seeded)");
             let server = kgql::startup::bind(settings, store).expect("server binds");
-            sender.send(server.port()).expect("test is waiting");
+            sender
+                .send((server.port(), handle, server.stopper()))
+                .expect("test is waiting");
             server.run().await.expect("server runs");
         });
     });
-    let port = receiver
+    let (port, runtime, stopper) = receiver
         .recv_timeout(Duration::from_secs(60))
         .expect("server started");
     TestApp {
@@ -300,6 +316,7 @@ pub fn spawn_app_with(options: Options) -> TestApp {
         engine,
         store: store_args,
         dir,
+        server: Some((thread, runtime, stopper)),
     }
 }
 
