@@ -76,19 +76,18 @@ pub struct Outcome {
 
 /// A response that refuses a request before it runs: its error with its code, and no SPARQL
 /// query sent (the `kgql` extension is there as on every response).
-fn refused(
-    mut error: async_graphql::ServerError,
-    code: &'static str,
-) -> Box<async_graphql::Response> {
+fn refused(mut error: async_graphql::ServerError, code: &'static str) -> Box<Outcome> {
     with_code(&mut error, code);
     let mut kgql = async_graphql::indexmap::IndexMap::new();
     kgql.insert(
         async_graphql::Name::new("sparqlQueries"),
         Value::Number(0.into()),
     );
-    Box::new(
-        async_graphql::Response::from_errors(vec![error]).extension("kgql", Value::Object(kgql)),
-    )
+    Box::new(Outcome {
+        response: async_graphql::Response::from_errors(vec![error])
+            .extension("kgql", Value::Object(kgql)),
+        queries: 0,
+    })
 }
 
 /// Gives an error its `extensions.code`, unless it has one.
@@ -188,7 +187,7 @@ impl GraphqlApi {
     pub fn prepare(
         &self,
         mut request: async_graphql::Request,
-    ) -> Result<(async_graphql::Request, cost::Cost), Box<async_graphql::Response>> {
+    ) -> Result<(async_graphql::Request, cost::Cost), Box<Outcome>> {
         let refuse = |message: String, pos: Option<async_graphql::Pos>| {
             refused(
                 async_graphql::ServerError::new(message, pos),
@@ -274,10 +273,7 @@ impl GraphqlApi {
     pub async fn execute(&self, request: async_graphql::Request) -> Outcome {
         match self.prepare(request) {
             Ok((request, _)) => self.run(request).await,
-            Err(response) => Outcome {
-                response: *response,
-                queries: 0,
-            },
+            Err(refusal) => *refusal,
         }
     }
 

@@ -134,7 +134,7 @@ async fn get(state: State, request: HttpRequest) -> HttpResponse {
     };
     let (mut request_body, cost) = match state.graphql.prepare(request_body) {
         Ok(prepared) => prepared,
-        Err(refusal) => return answer_with(&state, refused(*refusal), answer),
+        Err(refusal) => return answer_with(&state, *refusal, answer),
     };
     // GET cannot change anything: only queries are run.
     if is_mutation(&mut request_body) {
@@ -142,13 +142,6 @@ async fn get(state: State, request: HttpRequest) -> HttpResponse {
             .graphql_response();
     }
     run(&state, request_body, cost, answer).await
-}
-
-fn refused(response: async_graphql::Response) -> crate::graphql::Outcome {
-    crate::graphql::Outcome {
-        response,
-        queries: 0,
-    }
 }
 
 /// Runs a prepared request within a permit: cheap lookups draw on a pool of their own.
@@ -220,7 +213,7 @@ async fn post(state: State, request: HttpRequest, payload: web::Payload) -> Http
     };
     match state.graphql.prepare(request_body) {
         Ok((request, cost)) => run(&state, request, cost, answer).await,
-        Err(refusal) => answer_with(&state, refused(*refusal), answer),
+        Err(refusal) => answer_with(&state, *refusal, answer),
     }
 }
 
