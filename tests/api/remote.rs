@@ -63,6 +63,10 @@ fn an_unreachable_engine_is_a_503_until_it_comes_back() {
             .is_some_and(|m| m.contains("unavailable") || m.contains("cannot be reached")),
         "{body}"
     );
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "STORE_UNAVAILABLE",
+        "{body}"
+    );
 
     // Back without restarting kgql.
     app.engine.resume();
@@ -279,4 +283,25 @@ fn loads_go_through_the_graph_store_protocol_where_configured() {
     );
     assert_eq!(count("urn:kgql:test:g"), 1);
     assert_eq!(count("urn:kgql:test:h"), 2, "other graphs are untouched");
+}
+
+/// An engine that fails on a query (Virtuoso answers 500 to a transitive path with neither end
+/// given) is the engine's failure, 502, with its message; not the client's 400, and not kgql's
+/// own 500.
+#[test]
+fn an_engine_that_fails_is_a_502_with_its_message() {
+    if backend() != Backend::Virtuoso {
+        println!("skipped: runs with KGQL_TEST_BACKEND=virtuoso");
+        return;
+    }
+    let app = spawn_app_with(Options::default());
+    let response = app
+        .get("/sparql?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Chttp%3A%2F%2Fx%2Fp%3E%2B%20%3Fo%20%7D")
+        .header("accept", "application/sparql-results+json")
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 502);
+    let message = response.text().unwrap();
+    assert!(message.contains("the SPARQL engine failed"), "{message}");
+    assert!(message.contains("500"), "{message}");
 }
