@@ -67,6 +67,15 @@ impl Nesting {
         }
     }
 
+    /// An opening or closing bracket at `offset`.
+    fn bracket(&mut self, byte: u8, offset: usize) {
+        if matches!(byte, b'{' | b'(' | b'[') {
+            self.open(offset);
+        } else {
+            self.close();
+        }
+    }
+
     /// One more part joined to the others in the innermost open bracket.
     fn link(&mut self, offset: usize) {
         if let Some(count) = self.frames.last_mut() {
@@ -136,12 +145,8 @@ pub fn sparql(text: &str) -> Shape {
                     };
                 }
             }
-            b'{' | b'(' | b'[' => {
-                n.open(i);
-                i += 1;
-            }
-            b'}' | b')' | b']' => {
-                n.close();
+            c @ (b'{' | b'(' | b'[' | b'}' | b')' | b']') => {
+                n.bracket(c, i);
                 i += 1;
             }
             b'?' | b'$' if bytes.get(i + 1).is_some_and(|b| is_name_byte(*b)) => {
@@ -215,12 +220,8 @@ pub fn graphql(text: &str) -> Shape {
                 n.token();
                 i = skip_string(bytes, i, &mut n);
             }
-            b'{' | b'(' | b'[' => {
-                n.open(i);
-                i += 1;
-            }
-            b'}' | b')' | b']' => {
-                n.close();
+            c @ (b'{' | b'(' | b'[' | b'}' | b')' | b']') => {
+                n.bracket(c, i);
                 i += 1;
             }
             b'.' if bytes[i..].starts_with(b"...") => {

@@ -60,14 +60,9 @@ impl RemoteStore {
         url: &str,
         load: Spooled,
     ) -> Result<u64, StoreError> {
-        let Spooled {
-            file,
-            graphs,
-            total,
-            mode,
-            progress,
-        } = load;
         let (sender, mut batches) = tokio::sync::mpsc::channel(2);
+        let file = load.file;
+        let (graphs, total, mode, progress) = (load.graphs, load.total, load.mode, load.progress);
         let reader = tokio::task::spawn_blocking(move || read_graph_batches(file, sender));
         let mut started: Vec<GraphName> = Vec::new();
         let mut sent = 0_u64;
@@ -174,21 +169,16 @@ pub(super) struct GraphBatch {
 /// [`GRAPH_STORE_BATCH_QUADS`] statements; as in [`read_batches`], a document ends only after
 /// a statement without blank nodes (or where the graph changes).
 pub(super) fn read_graph_batches(
-    mut file: std::fs::File,
+    file: std::fs::File,
     sender: tokio::sync::mpsc::Sender<Result<GraphBatch, StoreError>>,
 ) {
-    use std::io::Seek;
     let send = |batch| sender.blocking_send(batch).is_ok();
-    if let Err(e) = file.seek(std::io::SeekFrom::Start(0)) {
-        send(Err(e.into()));
-        return;
-    }
     let mut batch: Option<GraphBatch> = None;
-    for quad in RdfParser::from_format(RdfFormat::NQuads).for_reader(BufReader::new(file)) {
+    for quad in spooled_quads(file) {
         let quad = match quad {
             Ok(quad) => quad,
             Err(e) => {
-                send(Err(StoreError::storage("reading the spooled load", e)));
+                send(Err(e));
                 return;
             }
         };
@@ -261,22 +251,17 @@ pub(super) fn spool(
 /// nodes, so that a blank node's statements, which parsers give one after the other, stay in
 /// one `INSERT DATA` (where its label means one node).
 pub(super) fn read_batches(
-    mut file: std::fs::File,
+    file: std::fs::File,
     default_graph: &NamedNode,
     sender: tokio::sync::mpsc::Sender<Result<Vec<spargebra::term::Quad>, StoreError>>,
 ) {
-    use std::io::Seek;
     let send = |batch| sender.blocking_send(batch).is_ok();
-    if let Err(e) = file.seek(std::io::SeekFrom::Start(0)) {
-        send(Err(e.into()));
-        return;
-    }
     let mut batch = Vec::with_capacity(BATCH_QUADS);
-    for quad in RdfParser::from_format(RdfFormat::NQuads).for_reader(BufReader::new(file)) {
+    for quad in spooled_quads(file) {
         let quad = match quad {
             Ok(quad) => quad,
             Err(e) => {
-                send(Err(StoreError::storage("reading the spooled load", e)));
+                send(Err(e));
                 return;
             }
         };
@@ -289,4 +274,22 @@ pub(super) fn read_batches(
     if !batch.is_empty() {
         send(Ok(batch));
     }
+}
+
+/// The quads of a spooled load, from its start.
+fn spooled_quads(mut file: std::fs::File) -> impl Iterator<Item = Result<Quad, StoreError>> {
+    use std::io::Seek;
+    let start = file
+        .seek(std::io::SeekFrom::Start(0))
+        .map_err(StoreError::from);
+    let quads = start.map(|_| {
+        RdfParser::from_format(RdfFormat::NQuads)
+            .for_reader(BufReader::new(file))
+            .map(|quad| quad.map_err(|e| StoreError::storage("reading the spooled load", e)))
+    });
+    let (failed, quads) = match quads {
+        Ok(quads) => (None, Some(quads)),
+        Err(error) => (Some(Err(error)), None),
+    };
+    failed.into_iter().chain(quads.into_iter().flatten())
 }
