@@ -540,7 +540,7 @@ async fn security_headers(
 async fn framework_refusals(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, actix_web::Error> {
     let response = next.call(request).await?;
     let bare = response.status() == actix_web::http::StatusCode::METHOD_NOT_ALLOWED
         && matches!(
@@ -548,7 +548,7 @@ async fn framework_refusals(
             actix_web::body::BodySize::None | actix_web::body::BodySize::Sized(0)
         );
     if !bare {
-        return Ok(response.map_into_boxed_body());
+        return Ok(response.map_into_left_body());
     }
     let refusal = ApiError::MethodNotAllowed(format!(
         "{} is not a method {} answers",
@@ -556,10 +556,10 @@ async fn framework_refusals(
         response.request().path()
     ));
     let (request, _) = response.into_parts();
-    Ok(ServiceResponse::new(
-        request,
-        actix_web::ResponseError::error_response(&refusal),
-    ))
+    Ok(
+        ServiceResponse::new(request, actix_web::ResponseError::error_response(&refusal))
+            .map_into_right_body(),
+    )
 }
 
 /// Shared state, for handlers.
