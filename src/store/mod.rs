@@ -399,6 +399,13 @@ pub trait Store: Send + Sync + 'static {
         )))
     }
 
+    /// Compacts the stored data, which a bulk load leaves spread over many files and levels that
+    /// every read then visits; returns whether there was anything to do (`false` for a store that
+    /// keeps no files of its own). Reads and writes may go on meanwhile.
+    async fn optimize(&self) -> Result<bool, StoreError> {
+        Ok(false)
+    }
+
     /// Rebuilds the full-text index from the data; returns the number of nodes it holds, or
     /// `None` for a store without one.
     async fn rebuild_search_index(

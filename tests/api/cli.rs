@@ -246,3 +246,61 @@ fn reindex_rebuilds_the_index_of_every_described_node() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("keeps no search index"));
 }
+
+#[test]
+fn loads_leave_a_compacted_store_and_optimize_compacts_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let data = dir.path().join("data.ttl");
+    std::fs::write(
+        &data,
+        "<https://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> \"a\" .\n",
+    )
+    .unwrap();
+    let said = |output: &Output| String::from_utf8_lossy(&output.stderr).into_owned();
+    // A load compacts the store after it, unless told not to.
+    let loaded = kgql(&store, &["load", "--no-validate", data.to_str().unwrap()]);
+    stdout(&loaded);
+    assert!(
+        said(&loaded).contains("compacted the store in"),
+        "{}",
+        said(&loaded)
+    );
+    let loaded = kgql(
+        &store,
+        &[
+            "load",
+            "--no-validate",
+            "--no-optimize",
+            data.to_str().unwrap(),
+        ],
+    );
+    stdout(&loaded);
+    assert!(!said(&loaded).contains("compacted"), "{}", said(&loaded));
+    let optimized = kgql(&store, &["optimize"]);
+    stdout(&optimized);
+    assert!(said(&optimized).contains("compacted the store in"));
+    // The data is all there after it.
+    let count = stdout(&kgql(
+        &store,
+        &[
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+            "--format",
+            "csv",
+        ],
+    ));
+    assert_eq!(count.lines().nth(1).map(str::trim), Some("1"), "{count}");
+    // A remote engine compacts its own: the command says so.
+    let output = Command::new(env!("CARGO_BIN_EXE_kgql"))
+        .args(["--store", "http://127.0.0.1:9/sparql", "optimize"])
+        .env_remove("KGQL_CONFIG")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        said(&output).contains("compacts its own"),
+        "{}",
+        said(&output)
+    );
+}

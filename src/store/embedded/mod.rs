@@ -575,6 +575,12 @@ impl Store for EmbeddedStore {
             .await
     }
 
+    async fn optimize(&self) -> Result<bool, StoreError> {
+        // An in-memory store has nothing to compact: Oxigraph's call returns at once.
+        self.blocking(|store| Ok(store.optimize().map(|()| true)?))
+            .await
+    }
+
     async fn rebuild_search_index(
         &self,
         progress: Option<ProgressFn>,
