@@ -50,6 +50,8 @@ pub struct GraphqlApi {
     /// Parsed documents by query text: frontends send the same few queries again and again,
     /// with other variables.
     documents: std::sync::Mutex<HashMap<String, ExecutableDocument>>,
+    /// The texts of persisted queries, by the SHA-256 of each (hexadecimal).
+    persisted: std::sync::Mutex<HashMap<String, String>>,
 }
 
 /// The limits of a GraphQL document's text.
@@ -62,6 +64,10 @@ struct TextLimits {
 
 /// How many parsed documents are kept; past it, the cache starts over.
 const CACHED_DOCUMENTS: usize = 256;
+
+/// How many persisted queries are kept; past it, the cache starts over (clients send the text
+/// again when told a hash is unknown).
+const PERSISTED_QUERIES: usize = 1024;
 
 /// Queries longer than this are parsed each time (they are rarely sent twice).
 const CACHED_QUERY_BYTES: usize = 16 * 1024;
@@ -178,7 +184,83 @@ impl GraphqlApi {
                 max_page: settings.graphql_max_page,
             },
             documents: std::sync::Mutex::new(HashMap::new()),
+            persisted: std::sync::Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Automatic persisted queries: a request whose `extensions.persistedQuery` is
+    /// `{"version": 1, "sha256Hash": H}` and that carries its text registers the text under H (if
+    /// H is its SHA-256); one that carries H alone runs the text registered under it, or is told
+    /// `PersistedQueryNotFound` (code `PERSISTED_QUERY_NOT_FOUND`) so that the client sends the
+    /// text. A GET of a registered hash is a URL that names the query, which caches can keep.
+    fn persisted(
+        &self,
+        mut request: async_graphql::Request,
+    ) -> Result<async_graphql::Request, Box<Outcome>> {
+        let Some(persisted) = request.extensions.get("persistedQuery") else {
+            return Ok(request);
+        };
+        let refuse = |message: &str, code| {
+            refused(
+                async_graphql::ServerError::new(message.to_owned(), None),
+                code,
+            )
+        };
+        let Value::Object(persisted) = persisted else {
+            return Err(refuse(
+                "`persistedQuery` must be an object",
+                store::code::BAD_REQUEST,
+            ));
+        };
+        if persisted.get("version") != Some(&Value::Number(1.into())) {
+            return Err(refuse(
+                "only version 1 of `persistedQuery` is supported",
+                store::code::BAD_REQUEST,
+            ));
+        }
+        let hash = match persisted.get("sha256Hash") {
+            Some(Value::String(hash))
+                if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) =>
+            {
+                hash.to_ascii_lowercase()
+            }
+            _ => {
+                return Err(refuse(
+                    "`persistedQuery.sha256Hash` must be a SHA-256 in hexadecimal",
+                    store::code::BAD_REQUEST,
+                ))
+            }
+        };
+        let mut persisted = self
+            .persisted
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if request.query.is_empty() {
+            return match persisted.get(&hash) {
+                Some(query) => {
+                    request.query.clone_from(query);
+                    Ok(request)
+                }
+                None => Err(refuse(
+                    "PersistedQueryNotFound",
+                    store::code::PERSISTED_QUERY_NOT_FOUND,
+                )),
+            };
+        }
+        if sha256_hex(&request.query) != hash {
+            return Err(refuse(
+                "provided sha does not match query",
+                store::code::BAD_REQUEST,
+            ));
+        }
+        // Only texts within the limits are kept (the rest is refused next).
+        if request.query.len() <= self.text_limits.max_bytes {
+            if persisted.len() >= PERSISTED_QUERIES {
+                persisted.clear();
+            }
+            persisted.insert(hash, request.query.clone());
+        }
+        Ok(request)
     }
 
     /// Checks a request's document within the limits, cheapest first: its size and nesting on
@@ -186,8 +268,9 @@ impl GraphqlApi {
     /// with its parsed document, or the response that refuses it.
     pub fn prepare(
         &self,
-        mut request: async_graphql::Request,
+        request: async_graphql::Request,
     ) -> Result<(async_graphql::Request, cost::Cost), Box<Outcome>> {
+        let mut request = self.persisted(request)?;
         let refuse = |message: String, pos: Option<async_graphql::Pos>| {
             refused(
                 async_graphql::ServerError::new(message, pos),
@@ -335,4 +418,13 @@ impl GraphqlApi {
             .insert("kgql".to_owned(), Value::Object(kgql));
         Outcome { response, queries }
     }
+}
+
+/// The SHA-256 of a text, in lower-case hexadecimal.
+fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }

@@ -81,6 +81,7 @@ fn status_of(kind: &str) -> StatusCode {
         | code::BAD_USER_INPUT
         | code::GRAPHQL_PARSE_FAILED
         | code::GRAPHQL_VALIDATION_FAILED
+        | code::PERSISTED_QUERY_NOT_FOUND
         | code::LIMIT_EXCEEDED
         | code::INVALID_RDF => StatusCode::BAD_REQUEST,
         code::UNAUTHENTICATED => StatusCode::UNAUTHORIZED,

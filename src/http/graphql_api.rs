@@ -114,10 +114,10 @@ async fn get(state: State, request: HttpRequest) -> HttpResponse {
         Ok(answer) => answer,
         Err(response) => return *response,
     };
-    let Some(query) = param("query") else {
-        return bad_request("a GET request needs a `query` parameter");
-    };
-    let mut body = serde_json::json!({ "query": query });
+    let mut body = serde_json::json!({});
+    if let Some(query) = param("query") {
+        body["query"] = query.into();
+    }
     if let Some(name) = param("operationName").filter(|n| !n.is_empty()) {
         body["operationName"] = name.into();
     }
@@ -228,9 +228,15 @@ fn read_request(json: serde_json::Value, state: &State) -> Result<Request, Strin
     let serde_json::Value::Object(mut object) = json else {
         return Err("a GraphQL request is a JSON object".to_owned());
     };
+    // A request that names a persisted query may leave its text out: the GraphQL layer finds it.
+    let persisted = object
+        .get("extensions")
+        .and_then(|e| e.get("persistedQuery"))
+        .is_some();
     let query = match object.remove("query") {
         Some(serde_json::Value::String(query)) => query,
         Some(_) => return Err("`query` must be a string".to_owned()),
+        None if persisted => String::new(),
         None => return Err("the request has no `query`".to_owned()),
     };
     let mut request = Request::new(query);
@@ -282,18 +288,21 @@ fn answer_with(state: &State, outcome: crate::graphql::Outcome, answer: Answer) 
     let request_error = !response.errors.is_empty()
         && response.data == async_graphql::Value::Null
         && response.errors.iter().all(|e| {
-            e.extensions
-                .as_ref()
-                .and_then(|x| x.get("code"))
-                .is_some_and(|code| {
-                    [
-                        code::GRAPHQL_PARSE_FAILED,
-                        code::GRAPHQL_VALIDATION_FAILED,
-                        code::LIMIT_EXCEEDED,
-                    ]
-                    .iter()
-                    .any(|c| *code == async_graphql::Value::from(*c))
-                })
+            e.path.is_empty()
+                && e.extensions
+                    .as_ref()
+                    .and_then(|x| x.get("code"))
+                    .is_some_and(|code| {
+                        [
+                            code::BAD_REQUEST,
+                            code::GRAPHQL_PARSE_FAILED,
+                            code::GRAPHQL_VALIDATION_FAILED,
+                            code::PERSISTED_QUERY_NOT_FOUND,
+                            code::LIMIT_EXCEEDED,
+                        ]
+                        .iter()
+                        .any(|c| *code == async_graphql::Value::from(*c))
+                    })
         });
     let mut body = serde_json::Map::new();
     if !request_error {

@@ -201,6 +201,8 @@ pub mod code {
     pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
     /// A GraphQL document does not validate against the schema.
     pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+    /// A GraphQL request names a persisted query the server does not know: send its text.
+    pub const PERSISTED_QUERY_NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
     /// A request goes past one of the server's limits (size, nesting, cost).
     pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
     /// Loaded data is not valid RDF of its format.
@@ -235,11 +237,12 @@ pub mod code {
     pub const INTERNAL_MESSAGE: &str = "internal server error";
 
     /// Every code.
-    pub const ALL: [&str; 19] = [
+    pub const ALL: [&str; 20] = [
         BAD_REQUEST,
         BAD_USER_INPUT,
         GRAPHQL_PARSE_FAILED,
         GRAPHQL_VALIDATION_FAILED,
+        PERSISTED_QUERY_NOT_FOUND,
         LIMIT_EXCEEDED,
         INVALID_RDF,
         UNAUTHENTICATED,

@@ -918,3 +918,96 @@ fn limits_and_the_query_metric() {
         .unwrap_or_else(|| panic!("no GraphQL query counter in\n{metrics}"));
     assert!(counted >= sent as f64, "{counted}");
 }
+
+/// Automatic persisted queries, as Apollo's clients send them: the hash alone first (unknown:
+/// `PersistedQueryNotFound`), then the text with its hash (registered and run), then the hash
+/// alone by GET, a URL that names the query. A text that is not the hash's, or another version,
+/// is refused and registers nothing.
+#[test]
+fn persisted_queries_are_registered_by_their_hash_and_run_by_it() {
+    use sha2::Digest;
+    let app = spawn_app();
+    let query = r#"{ organization(iri: "https://w3id.org/kgql/id/org/itu") { label } }"#;
+    let hash: String = sha2::Sha256::digest(query.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let persisted = serde_json::json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+    let post = |body: serde_json::Value, accept: &str| {
+        let response = app
+            .post("/graphql")
+            .header("accept", accept)
+            .json(&body)
+            .send()
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json::<serde_json::Value>().unwrap())
+    };
+    // Unknown yet: the client is told to send the text (a request error, so 400 under
+    // GraphQL-over-HTTP's own media type).
+    let (status, body) = post(
+        serde_json::json!({ "extensions": persisted }),
+        "application/json",
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["errors"][0]["message"], "PersistedQueryNotFound",
+        "{body}"
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "PERSISTED_QUERY_NOT_FOUND"
+    );
+    let (status, _) = post(
+        serde_json::json!({ "extensions": persisted }),
+        "application/graphql-response+json",
+    );
+    assert_eq!(status, 400);
+    // A text that is not the hash's is refused, and registers nothing.
+    let (_, body) = post(
+        serde_json::json!({ "query": "{ __typename }", "extensions": persisted }),
+        "application/json",
+    );
+    assert_eq!(
+        body["errors"][0]["message"], "provided sha does not match query",
+        "{body}"
+    );
+    assert!(body.get("data").is_none(), "{body}");
+    // The text with its hash: registered and run.
+    let (_, body) = post(
+        serde_json::json!({ "query": query, "extensions": persisted }),
+        "application/json",
+    );
+    assert_eq!(
+        body["data"]["organization"]["label"], "International Telecommunication Union",
+        "{body}"
+    );
+    // Then the hash alone runs it, by POST and by GET.
+    let (_, by_post) = post(
+        serde_json::json!({ "extensions": persisted }),
+        "application/json",
+    );
+    assert_eq!(by_post["data"], body["data"], "{by_post}");
+    let extensions = serde_json::to_string(&persisted).unwrap();
+    let url = format!(
+        "/graphql?extensions={}",
+        form_urlencoded::byte_serialize(extensions.as_bytes()).collect::<String>()
+    );
+    let by_get: serde_json::Value = app
+        .get(&url)
+        .header("accept", "application/json")
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(by_get["data"], body["data"], "{by_get}");
+    // Another version is refused.
+    let (_, body) = post(
+        serde_json::json!({ "extensions": { "persistedQuery": { "version": 2, "sha256Hash": hash } } }),
+        "application/json",
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_REQUEST",
+        "{body}"
+    );
+}
