@@ -179,6 +179,9 @@ settings! {
     serve frame_ancestors: String = "'none'".to_owned(), env "KGQL_FRAME_ANCESTORS";
     /// Largest accepted request body in bytes.
     serve max_body_bytes: usize = 64 * 1024 * 1024, env "KGQL_MAX_BODY_BYTES";
+    /// The Cache-Control of answers that depend only on the data (they carry an ETag and
+    /// Last-Modified, and a request that names them gets 304): `no-cache` revalidates every time.
+    serve cache_control: String = "no-cache".to_owned(), env "KGQL_CACHE_CONTROL";
     /// Public URL of the server, for the service description and VoID.
     serve public_url: String, env "KGQL_PUBLIC_URL";
     /// Let GraphQL requests ask for the SPARQL they compile to (`"extensions": {"explain":

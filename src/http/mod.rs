@@ -5,6 +5,7 @@
 //! in [`error`].
 
 mod auth;
+mod caching;
 pub mod error;
 mod graphql_api;
 mod linked_data_api;
@@ -211,6 +212,8 @@ impl Server {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(max_body))
+                // Innermost: a 304 still passes CORS, the security headers and the log.
+                .wrap(middleware::from_fn(caching::conditional))
                 .wrap(middleware::Condition::new(
                     !cors_origins.is_empty(),
                     cors(&cors_origins),

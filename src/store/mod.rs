@@ -290,6 +290,16 @@ impl From<crate::search::IndexError> for StoreError {
     }
 }
 
+/// What the data is now, for HTTP caching: a tag that changes with every committed write, and
+/// the time of that write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreVersion {
+    /// Changes with every committed write, and names this store apart from others.
+    pub tag: String,
+    /// When the data last changed.
+    pub modified: std::time::SystemTime,
+}
+
 /// Triple and graph counts of the store, as VoID and `/metrics` report them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StoreSize {
@@ -400,6 +410,12 @@ pub trait Store: Send + Sync + 'static {
             "the {} store has no point reads of statements",
             self.backend_name()
         )))
+    }
+
+    /// The data's version, where the store knows every write to it (`None`: a remote engine,
+    /// which others may write to).
+    fn version(&self) -> Option<StoreVersion> {
+        None
     }
 
     /// Compacts the stored data, which a bulk load leaves spread over many files and levels that

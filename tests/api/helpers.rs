@@ -39,7 +39,7 @@ pub fn backend() -> Backend {
 /// The ports come from below Linux's ephemeral range (32768–60999): a port the kernel handed out
 /// for `bind(0)` is just as likely to become the local end of some outgoing connection (the tests
 /// make thousands) before the engine binds it.
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     const FIRST: u32 = 16_384;
     const COUNT: u32 = 16_000;

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod browser;
+mod caching;
 mod cli;
 mod clients;
 mod competency;

@@ -6,10 +6,13 @@
 
 mod deadlines;
 mod text;
+mod version;
+
+use version::Version;
 
 use super::{
     parse_error, LoadMode, LoadRequest, LoadTarget, ProgressFn, QuadIter, QueryLimits, QueryOutput,
-    StatementWork, Statements, Store, StoreError, StoreSize, TripleIter,
+    StatementWork, Statements, Store, StoreError, StoreSize, StoreVersion, TripleIter,
 };
 use crate::index_model::{Hit, IndexedPage, PageRequest};
 use crate::search::TextIndex;
@@ -47,6 +50,8 @@ pub struct EmbeddedStore {
     point_reads: bool,
     evaluations: Arc<AtomicUsize>,
     indexing: Arc<Indexing>,
+    /// The data's version, advanced by every committed write.
+    version: Arc<Version>,
 }
 
 impl EmbeddedStore {
@@ -66,22 +71,27 @@ impl EmbeddedStore {
         if !index.is_ready() && store.is_empty()? {
             index.mark_ready()?;
         }
-        Ok(Self::from_store(store, index))
+        Ok(Self::from_store(store, index, Version::open(path)?))
     }
 
     /// Creates an empty in-memory store; its content is lost when the process ends.
     pub fn in_memory() -> Result<Self, StoreError> {
         let index = TextIndex::in_memory()?;
-        Ok(Self::from_store(oxigraph::store::Store::new()?, index))
+        Ok(Self::from_store(
+            oxigraph::store::Store::new()?,
+            index,
+            Version::in_memory(),
+        ))
     }
 
-    fn from_store(store: oxigraph::store::Store, index: TextIndex) -> Self {
+    fn from_store(store: oxigraph::store::Store, index: TextIndex, version: Version) -> Self {
         Self {
             store,
             union_default_graph: true,
             point_reads: true,
             evaluations: Arc::new(AtomicUsize::new(0)),
             indexing: Arc::new(Indexing::new(index, true)),
+            version: Arc::new(version),
         }
     }
 
@@ -419,6 +429,7 @@ impl Store for EmbeddedStore {
     async fn update(&self, update: Update) -> Result<(), StoreError> {
         let union = self.union_default_graph;
         let indexing = self.indexing.clone();
+        let version = self.version.clone();
         self.blocking(move |store| {
             let _lock = indexing.lock();
             let touched = indexing.touched_by_update(&store, &update)?;
@@ -431,9 +442,11 @@ impl Store for EmbeddedStore {
                     }
                 }
             }
-            indexing.write(&store, touched, || {
-                prepared.on_store(&store).execute().map_err(update_error)?;
-                Ok(((), HashSet::new()))
+            version.around(|| {
+                indexing.write(&store, touched, || {
+                    prepared.on_store(&store).execute().map_err(update_error)?;
+                    Ok(((), HashSet::new()))
+                })
             })
         })
         .await
@@ -441,19 +454,26 @@ impl Store for EmbeddedStore {
 
     async fn load(&self, request: LoadRequest) -> Result<u64, StoreError> {
         let indexing = self.indexing.clone();
+        let version = self.version.clone();
         self.blocking(move |store| {
             let _lock = indexing.lock();
-            if request.bulk && request.mode == LoadMode::Append {
-                // Throughput first: the index is left stale, for a rebuild once the data is in
-                // (`kgql load` runs one; a server rebuilds a stale index when it starts).
-                indexing.index.mark_stale()?;
-                return load(&store, request, false).map(|(count, _)| count);
-            }
-            // The load says which nodes it wrote or replaced.
-            let touched = Touched::Nodes(HashSet::new());
-            indexing.write(&store, touched, || load(&store, request, true))
+            version.around(|| {
+                if request.bulk && request.mode == LoadMode::Append {
+                    // Throughput first: the index is left stale, for a rebuild once the data is
+                    // in (`kgql load` runs one; a server rebuilds a stale index when it starts).
+                    indexing.index.mark_stale()?;
+                    return load(&store, request, false).map(|(count, _)| count);
+                }
+                // The load says which nodes it wrote or replaced.
+                let touched = Touched::Nodes(HashSet::new());
+                indexing.write(&store, touched, || load(&store, request, true))
+            })
         })
         .await
+    }
+
+    fn version(&self) -> Option<StoreVersion> {
+        Some(self.version.current())
     }
 
     async fn quads(&self, graph: Option<GraphName>) -> Result<QuadIter, StoreError> {
@@ -526,17 +546,20 @@ impl Store for EmbeddedStore {
 
     async fn clear_graph(&self, graph: GraphName, drop: bool) -> Result<(), StoreError> {
         let indexing = self.indexing.clone();
+        let version = self.version.clone();
         self.blocking(move |store| {
             let _lock = indexing.lock();
             let touched = Touched::Nodes(text::nodes_in(&store, graph.as_ref())?);
-            indexing.write(&store, touched, || {
-                match &graph {
-                    GraphName::NamedNode(named) if drop => {
-                        store.remove_named_graph(named)?;
+            version.around(|| {
+                indexing.write(&store, touched, || {
+                    match &graph {
+                        GraphName::NamedNode(named) if drop => {
+                            store.remove_named_graph(named)?;
+                        }
+                        _ => store.clear_graph(&graph)?,
                     }
-                    _ => store.clear_graph(&graph)?,
-                }
-                Ok(((), HashSet::new()))
+                    Ok(((), HashSet::new()))
+                })
             })
         })
         .await
