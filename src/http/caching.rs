@@ -50,7 +50,15 @@ pub(super) async fn conditional(
     };
     let etag = entity_tag(&version.tag, &request);
     let modified = header::HttpDate::from(version.modified);
+    // What picks the representation, for caches that key answers by URL; a 304 says it as the
+    // answer would.
+    let vary = if request.path().starts_with("/id/") {
+        "Accept, Accept-Language"
+    } else {
+        "Accept"
+    };
     let headers = [
+        (header::VARY, Some(HeaderValue::from_static(vary))),
         (header::ETAG, HeaderValue::from_str(&etag).ok()),
         (
             header::LAST_MODIFIED,

@@ -62,6 +62,12 @@ fn answers_of_data_are_revalidated_and_change_with_every_write() {
     let response = app.get(cases[0].0).header("accept", turtle).send().unwrap();
     assert!(response.headers().contains_key("last-modified"));
     assert_eq!(response.headers()["cache-control"], "no-cache");
+    // Caches that key answers by URL learn what else picks the representation.
+    for (path, accept) in &cases {
+        let response = app.get(path).header("accept", *accept).send().unwrap();
+        let vary = response.headers()["vary"].to_str().unwrap().to_owned();
+        assert!(vary.contains("Accept"), "{path}: {vary}");
+    }
     // The validators hold: 304, with no body and no query run.
     let before = queries(&app);
     for ((path, accept), tag) in cases.iter().zip(&tags) {
@@ -196,4 +202,24 @@ fn tags_survive_a_restart_of_the_server() {
     server.kill().unwrap();
     server.wait().unwrap();
     assert_eq!(response.status(), 304);
+    // A load made with the server stopped is a write like any other.
+    let data = dir.path().join("more.ttl");
+    std::fs::write(
+        &data,
+        "<https://example.org/a> <https://example.org/b> \"c\" .\n",
+    )
+    .unwrap();
+    let loaded = std::process::Command::new(env!("CARGO_BIN_EXE_kgql"))
+        .args(["--store", store.to_str().unwrap(), "load", "--no-validate"])
+        .arg(&data)
+        .env_remove("KGQL_CONFIG")
+        .output()
+        .unwrap();
+    assert!(loaded.status.success(), "{loaded:?}");
+    let mut server = serve(port);
+    let response = fetch(Some(&tag));
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!(response.status(), 200);
+    assert_ne!(response.headers()["etag"].to_str().unwrap(), tag);
 }
