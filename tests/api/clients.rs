@@ -55,6 +55,21 @@ fn graphql_clients_read_the_schema_with_the_default_limits() {
     );
 }
 
+/// Apollo Client's persisted-queries link, as an application sets it up (hashed queries by GET):
+/// an unknown hash is answered so that the link sends the text, and a known one runs by GET.
+#[test]
+fn apollo_clients_persist_their_queries() {
+    let app = spawn_app();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let stdout = run(Command::new("node")
+        .arg(root.join("tests/graphql-http/apq.mjs"))
+        .arg(format!("{}/graphql", app.url)));
+    assert!(
+        stdout.contains("ok: the second run sent the hash alone, by GET"),
+        "{stdout}"
+    );
+}
+
 /// Property paths in every position answer what their spelled-out joins answer, on every
 /// backend (a remote engine gets them as paths, or joined through variables, never through blank
 /// nodes it may refuse).
