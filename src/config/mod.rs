@@ -175,6 +175,17 @@ impl Settings {
             })
             .collect::<Result<_, _>>()?;
         values.frame_ancestors = frame_ancestors(&values.frame_ancestors)?;
+        if values.cache_control.is_empty()
+            || !values
+                .cache_control
+                .chars()
+                .all(|c| c.is_ascii_graphic() || c == ' ')
+        {
+            return Err(ConfigError::Invalid(format!(
+                "cache-control '{}': give directives such as 'no-cache' or 'public, max-age=60'",
+                values.cache_control
+            )));
+        }
         values.public_url = values
             .public_url
             .map(|u| u.trim_end_matches('/').to_owned());

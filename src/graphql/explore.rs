@@ -377,11 +377,21 @@ fn first_hop_limit(bounds: Bounds) -> Option<usize> {
     (bounds.depth == 1).then(|| bounds.max_nodes.saturating_mul(8).max(64))
 }
 
-/// How many links of a path of `max_length` links are walked from each end: `near` from its
-/// start, `far` from its end (the last of each side's links is found by the query that meets).
-fn halves(max_length: u32) -> (u32, u32) {
+/// How a path of at most `max_length` links between `from` and `to` is walked: how far from each
+/// end before the query that meets (the last of each side's links is found by that query, so
+/// each side walks one hop short of its half), and whether the meeting goes through a middle
+/// node (the far side's half is not empty).
+fn path_sides<'a>(
+    from: &'a NamedNode,
+    to: &'a NamedNode,
+    max_length: u32,
+) -> ([(&'a NamedNode, u32); 2], bool) {
     let near = max_length.div_ceil(2);
-    (near, max_length - near)
+    let far = max_length - near;
+    (
+        [(from, near.saturating_sub(1)), (to, far.saturating_sub(1))],
+        far > 0,
+    )
 }
 
 /// The first query a walk planned as `plan` sends, on an engine with or without LATERAL: the
@@ -401,22 +411,23 @@ pub(crate) fn first_query(plan: &super::plan::WalkPlan, lateral: bool) -> Query 
             .0
         }
         Some(end) => {
-            let (near, far) = halves(bounds.depth);
-            if near > 1 {
-                let frontier: Vec<NamedNode> = [(&plan.start, near), (end, far)]
-                    .into_iter()
-                    .filter(|(_, hops)| *hops > 1)
-                    .map(|(node, _)| node.clone())
-                    .collect();
-                hop_request(&frontier, lateral, bounds.labels, None).0
-            } else {
+            let (sides, through) = path_sides(&plan.start, end, bounds.depth);
+            // The first round of the walk from both ends hops from the sides that walk at all.
+            let frontier: Vec<NamedNode> = sides
+                .iter()
+                .filter(|(_, hops)| *hops >= 1)
+                .map(|(node, _)| (*node).clone())
+                .collect();
+            if frontier.is_empty() {
                 meet_query(
                     std::slice::from_ref(&plan.start),
                     std::slice::from_ref(end),
-                    far > 0,
+                    through,
                     lateral,
                     read_labels(bounds.labels, lateral),
                 )
+            } else {
+                hop_request(&frontier, lateral, bounds.labels, None).0
             }
         }
     }
@@ -523,8 +534,7 @@ pub async fn walk_between(
         return Ok(merged);
     }
     // A path of `max_length` links: `near` links from `from`'s side, `far` from `to`'s.
-    let (near, far) = halves(max_length);
-    let sides = [(from, near - 1), (to, far.saturating_sub(1))];
+    let (sides, through) = path_sides(from, to, max_length);
     let walks = walk_all(store, limits, stats, &sides, bounds, None).await?;
     let reached = |walk: &Walk| walk.distances.keys().cloned().collect::<Vec<_>>();
     let middle = meet(
@@ -533,7 +543,7 @@ pub async fn walk_between(
         stats,
         &reached(&walks[0]),
         &reached(&walks[1]),
-        far > 0,
+        through,
         bounds.labels,
     )
     .await?;

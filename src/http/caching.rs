@@ -25,14 +25,24 @@ fn cacheable(path: &str, query: &str) -> bool {
             | "/export"
             | "/.well-known/void"
     ) || path.starts_with("/id/");
-    // A query whose functions give another value each time is evaluated each time.
-    let varies = path == "/sparql" && {
-        let query = query.to_ascii_lowercase();
-        ["now", "rand", "uuid", "struuid", "bnode"]
+    data && !(path == "/sparql" && calls_varying_functions(query))
+}
+
+/// Whether a SPARQL query string calls a function that gives another value each time (`NOW`,
+/// `RAND`, `UUID`, `STRUUID`, `BNODE`): such a query is evaluated each time. Read on the decoded
+/// parameters, without case or white space, so no spelling hides a call; a false alarm only
+/// costs a tag.
+fn calls_varying_functions(query: &str) -> bool {
+    form_urlencoded::parse(query.as_bytes()).any(|(_, value)| {
+        let text: String = value
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect();
+        ["now(", "rand(", "uuid(", "struuid(", "bnode("]
             .iter()
-            .any(|f| query.contains(&format!("{f}%28")) || query.contains(&format!("{f}(")))
-    };
-    data && !varies
+            .any(|call| text.contains(call))
+    })
 }
 
 /// Answers 304 to a request whose validators still hold; tags the other answers of data.
@@ -44,7 +54,7 @@ pub(super) async fn conditional(
     let version = (read && cacheable(request.path(), request.query_string()))
         .then(|| request.app_data::<State>())
         .flatten()
-        .and_then(|state| Some((state.store.version()?, state.settings.cache_control.clone())));
+        .and_then(|state| Some((state.store.version()?, state.cache_control.clone())));
     let Some((version, cache_control)) = version else {
         return Ok(next.call(request).await?.map_into_left_body());
     };
@@ -64,10 +74,7 @@ pub(super) async fn conditional(
             header::LAST_MODIFIED,
             HeaderValue::from_str(&modified.to_string()).ok(),
         ),
-        (
-            header::CACHE_CONTROL,
-            HeaderValue::from_str(&cache_control).ok(),
-        ),
+        (header::CACHE_CONTROL, Some(cache_control)),
     ];
     if still_valid(&request, &etag, version.modified) {
         let mut response = HttpResponse::build(StatusCode::NOT_MODIFIED);
@@ -111,8 +118,9 @@ fn entity_tag(version: &str, request: &ServiceRequest) -> String {
     format!("W/\"{version}-{:016x}\"", hasher.finish())
 }
 
-/// Whether the client's copy is still the answer: `If-None-Match` names the tag (or `*`), or,
-/// without it, `If-Modified-Since` is no earlier than the last write.
+/// Whether the client's copy is still the answer: `If-None-Match` names the tag, or, without it,
+/// `If-Modified-Since` is no earlier than the last write. (`If-None-Match: *` asks whether the
+/// resource exists, which only evaluating tells: it is answered in full.)
 fn still_valid(request: &ServiceRequest, etag: &str, modified: std::time::SystemTime) -> bool {
     let headers = request.headers();
     if let Some(tags) = headers.get(header::IF_NONE_MATCH) {
@@ -121,9 +129,7 @@ fn still_valid(request: &ServiceRequest, etag: &str, modified: std::time::System
         };
         // Weak comparison: `W/` is ignored on both sides.
         let bare = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
-        return tags
-            .split(',')
-            .any(|tag| tag.trim() == "*" || bare(tag) == bare(etag));
+        return tags.split(',').any(|tag| bare(tag) == bare(etag));
     }
     headers
         .get(header::IF_MODIFIED_SINCE)

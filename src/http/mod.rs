@@ -45,6 +45,8 @@ pub struct AppState {
     pub scans: Scans,
     /// The `Content-Security-Policy` of HTML pages.
     pub content_security_policy: header::HeaderValue,
+    /// The `Cache-Control` of answers of data (`--cache-control`).
+    pub cache_control: header::HeaderValue,
 }
 
 /// How long an answer that scans the whole store is kept.
@@ -195,6 +197,8 @@ impl Server {
         let graphql = crate::graphql::GraphqlApi::new(store.clone(), &settings)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
         let settings_frame_ancestors = settings.frame_ancestors.clone();
+        let cache_control = header::HeaderValue::from_str(&settings.cache_control)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
         let trust = crate::origin::Trust {
             proxies: settings.trusted_proxies.clone(),
         };
@@ -207,6 +211,7 @@ impl Server {
             trust,
             scans: Scans::default(),
             content_security_policy: content_security_policy(&settings_frame_ancestors),
+            cache_control,
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -70,6 +70,10 @@ fn answers_of_data_are_revalidated_and_change_with_every_write() {
     }
     // The validators hold: 304, with no body and no query run.
     let before = queries(&app);
+    assert!(
+        before > 0.0,
+        "the answers above ran queries, and the metric counts them"
+    );
     for ((path, accept), tag) in cases.iter().zip(&tags) {
         let response = app
             .get(path)
@@ -90,13 +94,36 @@ fn answers_of_data_are_revalidated_and_change_with_every_write() {
         .send()
         .unwrap();
     assert_eq!(since.status(), 304);
-    // A query whose functions give another value each time carries no tag.
-    let now = app
-        .get("/sparql?query=SELECT%20(NOW()%20AS%20%3Fn)%20%7B%7D")
-        .header("accept", "application/sparql-results+json")
+    // A query whose functions give another value each time carries no tag, however it spells
+    // the call.
+    for query in [
+        "SELECT%20(NOW()%20AS%20%3Fn)%20%7B%7D",
+        "SELECT%20(now%20%20(%20)%20AS%20%3Fn)%20%7B%7D",
+        "SELECT%20(%52AND%28%29%20AS%20%3Fn)%20%7B%7D",
+        "SELECT%20(StrUuid()%20AS%20%3Fn)%20%7B%7D",
+    ] {
+        let answer = app
+            .get(&format!("/sparql?query={query}"))
+            .header("accept", "application/sparql-results+json")
+            .send()
+            .unwrap();
+        assert_eq!(answer.status(), 200, "{query}");
+        assert!(!answer.headers().contains_key("etag"), "{query}");
+    }
+    // `If-None-Match: *` asks whether the resource exists: answered in full.
+    assert_eq!(revalidated(&app, cases[0].0, turtle, "*"), 200);
+    // Garbage validators are no match.
+    assert_eq!(
+        revalidated(&app, cases[0].0, turtle, "W/\"nothing\", , \"\""),
+        200
+    );
+    let garbled = app
+        .get(cases[0].0)
+        .header("accept", turtle)
+        .header("if-modified-since", "yesterday, or so")
         .send()
         .unwrap();
-    assert!(!now.headers().contains_key("etag"));
+    assert_eq!(garbled.status(), 200);
 
     // Every kind of write gives every answer a new tag; a refused write changes nothing.
     let mut tag = tags[0].clone();

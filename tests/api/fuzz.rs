@@ -729,9 +729,12 @@ fn headers_and_entity_paths() {
                     response.status().as_u16(),
                     &format!("{path} {accept} {content_type}"),
                 )?;
+                // Validators of any shape: a tag, a date, or neither.
                 let response = app
                     .get(path)
                     .header("accept", visible(&accept))
+                    .header("if-none-match", visible(&authorization))
+                    .header("if-modified-since", visible(&content_type))
                     .send()
                     .map_err(|e| TestCaseError::fail(e.to_string()))?;
                 acceptable(response.status().as_u16(), &format!("{path} {accept}"))?;
@@ -761,6 +764,8 @@ fn headers_and_entity_paths() {
                         "Forwarded",
                         "X-Forwarded-Host",
                         "Authorization",
+                        "If-None-Match",
+                        "If-Modified-Since",
                     ][..],
                 ),
             ),

@@ -973,6 +973,14 @@ fn persisted_queries_are_registered_by_their_hash_and_run_by_it() {
         "{body}"
     );
     assert!(body.get("data").is_none(), "{body}");
+    let (_, body) = post(
+        serde_json::json!({ "extensions": persisted }),
+        "application/json",
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND",
+        "a mismatched text registers nothing: {body}"
+    );
     // The text with its hash: registered and run.
     let (_, body) = post(
         serde_json::json!({ "query": query, "extensions": persisted }),
@@ -1001,13 +1009,25 @@ fn persisted_queries_are_registered_by_their_hash_and_run_by_it() {
         .json()
         .unwrap();
     assert_eq!(by_get["data"], body["data"], "{by_get}");
-    // Another version is refused.
-    let (_, body) = post(
-        serde_json::json!({ "extensions": { "persistedQuery": { "version": 2, "sha256Hash": hash } } }),
-        "application/json",
-    );
-    assert_eq!(
-        body["errors"][0]["extensions"]["code"], "BAD_REQUEST",
-        "{body}"
-    );
+    // Another version, or a persisted query of another shape, is refused as the request's fault.
+    for persisted in [
+        serde_json::json!({ "version": 2, "sha256Hash": hash }),
+        serde_json::json!({ "version": "1", "sha256Hash": hash }),
+        serde_json::json!({ "version": 1, "sha256Hash": 42 }),
+        serde_json::json!({ "version": 1, "sha256Hash": "ab".repeat(5000) }),
+        serde_json::json!({ "version": 1, "sha256Hash": "g".repeat(64) }),
+        serde_json::json!({ "version": 1 }),
+        serde_json::json!([1, hash]),
+        serde_json::json!(null),
+    ] {
+        let (status, body) = post(
+            serde_json::json!({ "extensions": { "persistedQuery": persisted } }),
+            "application/graphql-response+json",
+        );
+        assert_eq!(status, 400, "{persisted}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_REQUEST",
+            "{persisted}: {body}"
+        );
+    }
 }

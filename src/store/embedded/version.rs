@@ -27,28 +27,33 @@ pub struct Version {
 }
 
 impl Version {
-    /// The version kept in `dir`, or a new one.
+    /// The version kept in `dir`, or a new one. A file that cannot be read (cut short by a crash
+    /// of the machine, edited) gives a new one too: every tag changes once, which costs caches a
+    /// full answer each and can never make them keep a stale one.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         let file = dir.join(FILE);
-        let (instance, number, modified) = match std::fs::read_to_string(&file) {
-            Ok(text) => parse(&text).ok_or_else(|| {
-                StoreError::storage(
-                    "reading the store's version",
-                    format!("{} is not a version", file.display()),
-                )
-            })?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                (new_instance(), 0, SystemTime::now())
+        let kept = match std::fs::read_to_string(&file) {
+            Ok(text) => {
+                let kept = parse(&text);
+                if kept.is_none() {
+                    tracing::warn!(file = %file.display(), "the store's version cannot be read: it starts anew");
+                }
+                kept
             }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(e.into()),
         };
+        let is_new = kept.is_none();
+        let (instance, number, modified) = kept.unwrap_or_else(|| (new_instance(), 0, now()));
         let version = Self {
             file: Some(file),
             instance,
             published: Mutex::new((number, modified)),
             reserved: Mutex::new(number),
         };
-        version.save(number, modified)?;
+        if is_new {
+            version.save(number, modified)?;
+        }
         Ok(version)
     }
 
@@ -57,7 +62,7 @@ impl Version {
         Self {
             file: None,
             instance: new_instance(),
-            published: Mutex::new((0, SystemTime::now())),
+            published: Mutex::new((0, now())),
             reserved: Mutex::new(0),
         }
     }
@@ -88,7 +93,7 @@ impl Version {
             *reserved += 1;
             *reserved
         };
-        let now = SystemTime::now();
+        let now = now();
         self.save(number, now)?;
         let written = write()?;
         *self
@@ -104,10 +109,24 @@ impl Version {
                 .duration_since(UNIX_EPOCH)
                 .unwrap_or_default()
                 .as_secs();
-            std::fs::write(file, format!("{}\n{number}\n{seconds}\n", self.instance))?;
+            // Written aside and renamed over: the file is the old version or the new, never half.
+            let aside = file.with_extension("new");
+            std::fs::write(&aside, format!("{}\n{number}\n{seconds}\n", self.instance))?;
+            std::fs::rename(&aside, file)?;
         }
         Ok(())
     }
+}
+
+/// Now, in the whole seconds the file keeps (and HTTP dates say).
+fn now() -> SystemTime {
+    UNIX_EPOCH
+        + Duration::from_secs(
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_secs(),
+        )
 }
 
 /// Instance, number and time, one a line.
@@ -132,4 +151,36 @@ fn new_instance() -> String {
     );
     hasher.write_u32(std::process::id());
     format!("{:016x}", hasher.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_version_is_kept_advanced_by_writes_and_renewed_when_unreadable() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Version::open(dir.path()).unwrap().current();
+        // Kept across opens; a write advances it, a failed write does not publish.
+        let version = Version::open(dir.path()).unwrap();
+        assert_eq!(version.current(), first);
+        version.around(|| Ok(())).unwrap();
+        let written = version.current();
+        assert_ne!(written, first);
+        let failed: Result<(), _> = version.around(|| Err(StoreError::Evaluation("no".into())));
+        assert!(failed.is_err());
+        assert_eq!(version.current(), written);
+        assert_eq!(Version::open(dir.path()).unwrap().current().tag, {
+            // The failed write reserved its number: the next start carries on past it.
+            let (instance, _) = written.tag.rsplit_once('-').unwrap();
+            format!("{instance}-2")
+        });
+        // A file cut short gives a new version, not a store that cannot open.
+        std::fs::write(dir.path().join(FILE), "0123").unwrap();
+        let renewed = Version::open(dir.path()).unwrap().current();
+        assert_ne!(renewed.tag, written.tag);
+        assert!(!renewed
+            .tag
+            .starts_with(written.tag.rsplit_once('-').unwrap().0));
+    }
 }
