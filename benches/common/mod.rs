@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // Each benchmark uses part of it.
 
+pub mod baseline;
+
 use kgql::config::{Settings, SettingsLayer};
 use kgql::graphql::GraphqlApi;
 use kgql::store::{QueryLimits, SharedStore};
@@ -287,4 +289,46 @@ pub fn sizes(variable: &str, timed: bool) -> Result<Vec<u64>, String> {
         Err(_) if timed => Ok(vec![10_000, 100_000, 1_000_000, 10_000_000]),
         Err(_) => Ok(vec![5_000]),
     }
+}
+
+/// Processor count and model, and memory, as Linux reports them.
+pub fn machine() -> String {
+    let cpus = std::thread::available_parallelism().map_or(0, usize::from);
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|line| line.starts_with("model name"))
+                .and_then(|line| line.split_once(':'))
+                .map(|(_, model)| model.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown processor".to_owned());
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            let line = info.lines().find(|line| line.starts_with("MemTotal:"))?;
+            let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(format!("{:.0} GiB of memory", kib / 1024.0 / 1024.0))
+        })
+        .unwrap_or_else(|| "unknown memory".to_owned());
+    format!("{cpus} CPUs ({model}) and {memory}, shared by clients and servers")
+}
+
+/// Today's date (UTC) as YYYY-MM-DD.
+pub fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Civil date from a day count (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
