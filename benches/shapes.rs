@@ -443,15 +443,23 @@ fn measure_size(
         .map(|cli| Server::oxigraph(cli, &oxigraph_store))
         .transpose()?;
     let requests = requests(&kgql)?;
-    for request in &requests {
-        check(request, &kgql, peer.as_ref())?;
-    }
+    let latencies = requests
+        .iter()
+        .map(|request| check(request, &kgql, peer.as_ref()))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut measured = Vec::new();
     if let (true, Some(peer)) = (timed, &peer) {
-        for request in &requests {
+        for (request, latencies) in requests.iter().zip(&latencies) {
             let rates = CONNECTIONS
                 .iter()
-                .map(|&connections| rates(request, &kgql, peer, connections, options))
+                .map(|&connections| {
+                    let sides = Sides {
+                        kgql: &kgql,
+                        peer,
+                        latencies,
+                    };
+                    rates(request, &sides, connections, options)
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             eprintln!("{}", row(&request_name(request), &rates));
             measured.push((
@@ -637,25 +645,45 @@ fn get_json(url: &str, accept: &str) -> Result<Value, String> {
     serde_json::from_str(&body).map_err(|e| format!("GET {url}: {e}: {body}"))
 }
 
+/// How long the second of two GETs of `url` takes.
+fn second_run(url: &str, accept: &str) -> Result<Duration, String> {
+    get_json(url, accept)?;
+    let started = Instant::now();
+    get_json(url, accept)?;
+    Ok(started.elapsed())
+}
+
 fn sparql_json(server: &Server, path: &str, query: &str) -> Result<Value, String> {
     get_json(&sparql_url(server, path, query), SPARQL_JSON)
 }
 
-/// Compares the request's GraphQL answer with its SPARQL on both servers.
-fn check(request: &Request, kgql: &Server, peer: Option<&Server>) -> Result<(), String> {
+/// The latency of one request on each side (GraphQL, Oxigraph's server, kgql's `/sparql`),
+/// measured on its second run.
+type Latencies = [Duration; 3];
+
+/// Compares the request's GraphQL answer with its SPARQL on both servers; the latency of each.
+fn check(request: &Request, kgql: &Server, peer: Option<&Server>) -> Result<Latencies, String> {
     let name = request_name(request);
-    let answer = get_json(&graphql_url(kgql, &request.graphql), "application/json")?;
+    let graphql_url = graphql_url(kgql, &request.graphql);
+    let peer_url = peer.map(|peer| sparql_url(peer, "/query", &request.sparql));
+    let kgql_url = sparql_url(kgql, "/sparql", &request.sparql);
+    let latencies = [
+        second_run(&graphql_url, "application/json")?,
+        match &peer_url {
+            Some(url) => second_run(url, SPARQL_JSON)?,
+            None => Duration::ZERO,
+        },
+        second_run(&kgql_url, SPARQL_JSON)?,
+    ];
+    let answer = get_json(&graphql_url, "application/json")?;
     if answer.get("errors").is_some() {
         return Err(format!("{name}: GraphQL errors: {answer}"));
     }
     let data = &answer["data"];
     let graphql = leaves(data);
-    let mut sparql = vec![(
-        "kgql /sparql",
-        sparql_json(kgql, "/sparql", &request.sparql)?,
-    )];
-    if let Some(peer) = peer {
-        sparql.push(("Oxigraph", sparql_json(peer, "/query", &request.sparql)?));
+    let mut sparql = vec![("kgql /sparql", get_json(&kgql_url, SPARQL_JSON)?)];
+    if let Some(url) = &peer_url {
+        sparql.push(("Oxigraph", get_json(url, SPARQL_JSON)?));
     }
     for (side, rows) in sparql {
         let values = bound_values(&rows);
@@ -673,7 +701,7 @@ fn check(request: &Request, kgql: &Server, peer: Option<&Server>) -> Result<(), 
             ));
         }
     }
-    Ok(())
+    Ok(latencies)
 }
 
 /// The strings and numbers of a GraphQL answer.
@@ -743,19 +771,34 @@ fn wrk_installed() -> bool {
         .is_ok()
 }
 
+/// The servers, and a request's latency on each side.
+struct Sides<'a> {
+    kgql: &'a Server,
+    peer: &'a Server,
+    latencies: &'a Latencies,
+}
+
 /// The request's rates on the three sides over `connections` connections, the sides' order
 /// rotating from round to round.
 fn rates(
     request: &Request,
-    kgql: &Server,
-    peer: &Server,
+    sides: &Sides<'_>,
     connections: u32,
     options: &Options,
 ) -> Result<Rates, String> {
     let urls = [
-        (graphql_url(kgql, &request.graphql), "application/json"),
-        (sparql_url(peer, "/query", &request.sparql), SPARQL_JSON),
-        (sparql_url(kgql, "/sparql", &request.sparql), SPARQL_JSON),
+        (
+            graphql_url(sides.kgql, &request.graphql),
+            "application/json",
+        ),
+        (
+            sparql_url(sides.peer, "/query", &request.sparql),
+            SPARQL_JSON,
+        ),
+        (
+            sparql_url(sides.kgql, "/sparql", &request.sparql),
+            SPARQL_JSON,
+        ),
     ];
     let mut requests = [0.0_f64; 3];
     let mut seconds = [0.0_f64; 3];
@@ -763,7 +806,8 @@ fn rates(
         for i in 0..3 {
             let side = (i + round) % 3;
             let (url, accept) = &urls[side];
-            let (count, took) = wrk(url, accept, connections, options.secs)?;
+            let each = per_connection(sides.latencies[side], connections, options.secs);
+            let (count, took) = wrk(url, accept, connections, each)?;
             requests[side] += count;
             seconds[side] += took;
         }
@@ -776,31 +820,94 @@ fn rates(
     })
 }
 
+/// How many requests each of `connections` connections sends for the run to last about `secs`
+/// seconds, from one request's `latency` (connections beyond the machine's cores share them).
+fn per_connection(latency: Duration, connections: u32, secs: u64) -> u64 {
+    let cores = std::thread::available_parallelism().map_or(1.0, |n| n.get() as f64);
+    let sharing = (f64::from(connections) / cores).max(1.0);
+    let each = secs as f64 / (latency.as_secs_f64().max(1e-5) * sharing);
+    (each.ceil() as u64).max(1)
+}
+
 /// Requests completed and seconds taken by `wrk` GETting `url` over `connections` connections
-/// for `secs` seconds; an error if any answer is not a success.
-fn wrk(url: &str, accept: &str, connections: u32, secs: u64) -> Result<(f64, f64), String> {
-    let threads = connections.min(2);
-    let output = Command::new("wrk")
+/// (a thread each), each connection sending `each` requests one after the other and stopping
+/// once it has the last answer, so that no request is left running when it ends. An error if
+/// any answer is not a success.
+fn wrk(url: &str, accept: &str, connections: u32, each: u64) -> Result<(f64, f64), String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let script = dir.path().join("stop.lua");
+    // A thread that has its answers leaves a mark and stops; wrk itself runs until told (its
+    // main thread sleeps for the whole duration), which it is once every thread has stopped.
+    let marks = dir.path().display().to_string().replace('\\', "\\\\");
+    std::fs::write(
+        &script,
+        format!(
+            r#"local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+local answered = 0
+function response(status, headers, body)
+  answered = answered + 1
+  if answered == {each} then
+    local mark = io.open("{marks}/done-" .. id, "w")
+    mark:close()
+    wrk.thread:stop()
+  end
+end
+"#
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    let mut child = Command::new("wrk")
         .args([
-            &format!("-t{threads}"),
+            &format!("-t{connections}"),
             &format!("-c{connections}"),
-            &format!("-d{secs}s"),
+            "-d3600s",
             "--timeout",
-            "60s",
+            "600s",
             "-H",
             &format!("Accept: {accept}"),
-            url,
+            "-s",
         ])
-        .output()
+        .arg(&script)
+        .arg(url)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .map_err(|e| format!("wrk: {e}"))?;
+    let done = |dir: &Path| {
+        std::fs::read_dir(dir).map_or(0, |entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().starts_with("done-"))
+                .count()
+        })
+    };
+    while done(dir.path()) < connections as usize {
+        if child.try_wait().map_err(|e| e.to_string())?.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let output = child.wait_with_output().map_err(|e| format!("wrk: {e}"))?;
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    if !output.status.success() || text.contains("Non-2xx") || text.contains("Socket errors") {
+    if text.contains("Non-2xx") || text.contains("Socket errors") {
         return Err(format!(
             "wrk on {url} failed:\n{text}{}",
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    // "  1234 requests in 3.00s, 5.67MB read"
+    wrk_summary(&text)
+}
+
+/// The request count and the duration in seconds of wrk's summary line
+/// (`  1234 requests in 3.00s, 5.67MB read`).
+fn wrk_summary(text: &str) -> Result<(f64, f64), String> {
     let line = text
         .lines()
         .find(|line| line.contains(" requests in "))
@@ -810,12 +917,24 @@ fn wrk(url: &str, accept: &str, connections: u32, secs: u64) -> Result<(f64, f64
         .next()
         .and_then(|n| n.parse().ok())
         .ok_or("wrk's count")?;
-    let took = words
-        .nth(2)
-        .and_then(|d| d.trim_end_matches(',').strip_suffix('s'))
-        .and_then(|d| d.parse().ok())
-        .ok_or("wrk's duration")?;
-    Ok((count, took))
+    let duration = words.nth(2).map(|d| d.trim_end_matches(',')).unwrap_or("");
+    let (number, unit) = duration.split_at(
+        duration
+            .find(|c: char| c.is_ascii_alphabetic())
+            .unwrap_or(duration.len()),
+    );
+    let scale = match unit {
+        "us" => 1e-6,
+        "ms" => 1e-3,
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        _ => return Err(format!("wrk's duration: {duration}")),
+    };
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("wrk's duration: {duration}"))?;
+    Ok((count, number * scale))
 }
 
 fn row(name: &str, rates: &[Rates]) -> String {

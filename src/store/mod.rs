@@ -31,9 +31,11 @@ pub type SolutionIter = Box<dyn Iterator<Item = Result<QuerySolution, StoreError
 pub type TripleIter = Box<dyn Iterator<Item = Result<Triple, StoreError>> + Send>;
 /// A blocking iterator of quads.
 pub type QuadIter = Box<dyn Iterator<Item = Result<Quad, StoreError>> + Send>;
-/// Work done with point reads of statements ([`Statements`]), on a thread that may block.
+/// Work done with point reads of statements ([`Statements`]). A store may run it more than once:
+/// first where it is asked for, with a small budget of reads, then, if it needed more, again on
+/// a thread that may block.
 pub type StatementWork =
-    Box<dyn FnOnce(&dyn Statements) -> Result<Vec<QuerySolution>, StoreError> + Send>;
+    Box<dyn Fn(&dyn Statements) -> Result<Vec<QuerySolution>, StoreError> + Send>;
 /// A callback told how many quads have been loaded so far.
 pub type ProgressFn = Arc<dyn Fn(u64) + Send + Sync>;
 
@@ -401,7 +403,8 @@ pub trait Store: Send + Sync + 'static {
         false
     }
 
-    /// Runs `work` with point reads of the store's statements, on a thread that may block.
+    /// Runs `work` with point reads of the store's statements (small work where it is asked
+    /// for, larger work on a thread that may block).
     async fn read_statements(
         &self,
         _work: StatementWork,

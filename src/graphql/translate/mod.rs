@@ -571,6 +571,24 @@ fn page_order(index: usize, connection: &ConnectionPlan) -> Vec<OrderExpression>
     order
 }
 
+/// `key` on the rows of list `index`, a constant on the others'.
+fn only_for_list(index: usize, key: OrderExpression) -> OrderExpression {
+    let guarded = |expression: Expression| {
+        Expression::If(
+            Box::new(Expression::Equal(
+                Box::new(Expression::Variable(v(var::CONN))),
+                Box::new(int(i64::try_from(index).unwrap_or(i64::MAX))),
+            )),
+            Box::new(expression),
+            Box::new(int(0)),
+        )
+    };
+    match key {
+        OrderExpression::Asc(e) => OrderExpression::Asc(guarded(e)),
+        OrderExpression::Desc(e) => OrderExpression::Desc(guarded(e)),
+    }
+}
+
 /// The sort variables of list `index`.
 fn order_var(index: usize, key: usize) -> Variable {
     v(&format!("o{index}_{key}"))
@@ -745,6 +763,12 @@ pub fn level_query(
         OrderExpression::Asc(Expression::Variable(v(var::CONN))),
         OrderExpression::Asc(Expression::Variable(v(var::PARENT))),
     ];
+    // Each list's order keys apply to its own rows only: where a level has several lists
+    // ordered their own ways, a key of one is a constant for the others.
+    let ordered_lists = jobs
+        .iter()
+        .filter(|job| job.connection.is_some() && !matches!(job.source, ListSource::Indexed { .. }))
+        .count();
     for (index, job) in jobs.iter().enumerate() {
         let conn = |pattern: GraphPattern| GraphPattern::Extend {
             inner: Box::new(pattern),
@@ -777,7 +801,12 @@ pub fn level_query(
                 if connection.total {
                     parts.push(conn(total_pattern(&mut builder, job, class_of)));
                 }
-                order.extend(page_order(index, connection));
+                let keys = page_order(index, connection);
+                if ordered_lists > 1 {
+                    order.extend(keys.into_iter().map(|key| only_for_list(index, key)));
+                } else {
+                    order.extend(keys);
+                }
             }
             (_, None) => {}
         }

@@ -27,6 +27,7 @@ use oxigraph::sparql::{
 };
 use oxigraph::store::{LoaderError, StorageError};
 use spargebra::{Query, Update};
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -136,31 +137,71 @@ struct PointReads<'s> {
     store: &'s oxigraph::store::Store,
     /// Where statements are read: every graph, or the default graph only.
     graph: Option<GraphNameRef<'static>>,
+    /// Reads left (each call and each statement read is one), when limited.
+    budget: Option<Cell<usize>>,
 }
+
+/// How many reads ([`PointReads`]) small work may make on the thread that asks for it (a server's
+/// connection thread): a few hundred microseconds. Work that needs more stops there and runs
+/// again, whole, on a thread that may block. Most GraphQL levels (a lookup, a page of a few
+/// nodes' fields) fit, and save the hand-over to another thread and back, which costs as much
+/// as the reads.
+const INLINE_READS: usize = 400;
 
 impl<'s> PointReads<'s> {
     fn new(store: &'s oxigraph::store::Store, union: bool) -> Self {
         Self {
             store,
             graph: (!union).then_some(GraphNameRef::DefaultGraph),
+            budget: None,
         }
     }
-}
 
-/// The distinct terms of `terms`, in the order first seen (a statement in several graphs is
-/// read once per graph).
-fn distinct(
-    terms: impl Iterator<Item = Result<Term, StorageError>>,
-) -> Result<Vec<Term>, StoreError> {
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for term in terms {
-        let term = term?;
-        if seen.insert(term.clone()) {
-            out.push(term);
+    fn limited(mut self, reads: usize) -> Self {
+        self.budget = Some(Cell::new(reads));
+        self
+    }
+
+    /// Counts `reads` against the budget; an error once it is spent.
+    fn spend(&self, reads: usize) -> Result<(), StoreError> {
+        match &self.budget {
+            Some(left) if left.get() < reads => {
+                left.set(0);
+                Err(StoreError::Evaluation(
+                    "the reads' budget is spent".to_owned(),
+                ))
+            }
+            Some(left) => {
+                left.set(left.get() - reads);
+                Ok(())
+            }
+            None => Ok(()),
         }
     }
-    Ok(out)
+
+    /// Whether the budget ran out.
+    fn spent(&self) -> bool {
+        self.budget.as_ref().is_some_and(|left| left.get() == 0)
+    }
+
+    /// The distinct terms of `terms`, in the order first seen (a statement in several graphs is
+    /// read once per graph), each counted against the budget.
+    fn distinct(
+        &self,
+        terms: impl Iterator<Item = Result<Term, StorageError>>,
+    ) -> Result<Vec<Term>, StoreError> {
+        self.spend(1)?;
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for term in terms {
+            self.spend(1)?;
+            let term = term?;
+            if seen.insert(term.clone()) {
+                out.push(term);
+            }
+        }
+        Ok(out)
+    }
 }
 
 impl Statements for PointReads<'_> {
@@ -169,7 +210,7 @@ impl Statements for PointReads<'_> {
         subject: NamedOrBlankNodeRef<'_>,
         predicate: NamedNodeRef<'_>,
     ) -> Result<Vec<Term>, StoreError> {
-        distinct(
+        self.distinct(
             self.store
                 .quads_for_pattern(Some(subject), Some(predicate), None, self.graph)
                 .map(|q| q.map(|q| q.object)),
@@ -181,7 +222,7 @@ impl Statements for PointReads<'_> {
         predicate: NamedNodeRef<'_>,
         object: TermRef<'_>,
     ) -> Result<Vec<Term>, StoreError> {
-        distinct(
+        self.distinct(
             self.store
                 .quads_for_pattern(None, Some(predicate), Some(object), self.graph)
                 .map(|q| q.map(|q| q.subject.into())),
@@ -194,6 +235,7 @@ impl Statements for PointReads<'_> {
         predicate: Option<NamedNodeRef<'_>>,
         object: Option<TermRef<'_>>,
     ) -> Result<bool, StoreError> {
+        self.spend(1)?;
         Ok(self
             .store
             .quads_for_pattern(Some(subject), predicate, object, self.graph)
@@ -203,7 +245,7 @@ impl Statements for PointReads<'_> {
     }
 
     fn graphs(&self, subject: NamedOrBlankNodeRef<'_>) -> Result<Vec<Term>, StoreError> {
-        distinct(
+        self.distinct(
             self.store
                 .quads_for_pattern(Some(subject), None, None, None)
                 .filter_map(|q| match q {
@@ -585,6 +627,11 @@ impl Store for EmbeddedStore {
 
     async fn read_statements(&self, work: StatementWork) -> Result<Vec<QuerySolution>, StoreError> {
         let union = self.union_default_graph;
+        let here = PointReads::new(&self.store, union).limited(INLINE_READS);
+        match work(&here) {
+            Err(_) if here.spent() => {}
+            done => return done,
+        }
         self.blocking(move |store| work(&PointReads::new(&store, union)))
             .await
     }
