@@ -84,6 +84,11 @@ struct FieldReads {
 enum Reach {
     /// The node's classes.
     Types,
+    /// One value, the same for every node (a statement's property).
+    Constant(Term),
+    /// The named graphs that make the statement of this property from the node above to the
+    /// node (a statement's sources).
+    StatedIn(NamedNode),
     /// A path of properties.
     Path(PropertyPathExpression),
     /// The named graphs that state something about the node.
@@ -158,6 +163,10 @@ fn selection_reads(
             Source::Iri => continue, // The IRI is the node itself.
             Source::Path(path) if readable(path) => Reach::Path(path.clone()),
             Source::Graphs => Reach::Graphs,
+            Source::StatementProperty(Some(property)) => {
+                Reach::Constant(Term::NamedNode(property.clone()))
+            }
+            Source::StatedIn(Some(property)) if depth > 0 => Reach::StatedIn(property.clone()),
             _ => return None,
         };
         match &field.child {
@@ -526,6 +535,14 @@ fn read_fields(
                 Some(s) => statements.graphs(s)?,
                 None => Vec::new(),
             },
+            Reach::Constant(value) => vec![value.clone()],
+            Reach::StatedIn(property) => {
+                let above = rows.chain.len().checked_sub(2).map(|i| &rows.chain[i]);
+                match above.and_then(subject) {
+                    Some(s) => statements.graphs_stating(s, property.as_ref(), node.as_ref())?,
+                    None => Vec::new(),
+                }
+            }
         };
         if let Some(range) = &field.lang {
             values.retain(|value| lang_matches(value, range));
@@ -688,8 +705,11 @@ mod tests {
         ),
         (
             r#"{ organization(iri: "https://w3id.org/kgql/id/org/odd-1") {
-            facts(property: "skos:prefLabel") { value sources { iri } } } }"#,
-            false,
+            facts(property: "skos:prefLabel") { value sources { iri } }
+            parents: facts(property: "org:subOrganizationOf") { property value
+              sources { iri label types } }
+            none: facts(property: "schema:dissolutionDate") { value } } }"#,
+            true,
         ),
     ];
 

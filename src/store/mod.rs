@@ -473,6 +473,14 @@ pub trait Statements {
 
     /// The named graphs that hold a statement about `subject` (as `GRAPH ?g { subject ?p ?o }`).
     fn graphs(&self, subject: NamedOrBlankNodeRef<'_>) -> Result<Vec<Term>, StoreError>;
+
+    /// The named graphs that hold one statement (as `GRAPH ?g { subject predicate object }`).
+    fn graphs_stating(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+        object: TermRef<'_>,
+    ) -> Result<Vec<Term>, StoreError>;
 }
 
 /// The quads of one document, parsed as they are read, with `target` applied: the graph the

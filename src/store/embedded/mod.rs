@@ -245,18 +245,41 @@ impl Statements for PointReads<'_> {
     }
 
     fn graphs(&self, subject: NamedOrBlankNodeRef<'_>) -> Result<Vec<Term>, StoreError> {
-        self.distinct(
+        self.named_graphs(
             self.store
-                .quads_for_pattern(Some(subject), None, None, None)
-                .filter_map(|q| match q {
-                    Ok(q) => match q.graph_name {
-                        GraphName::NamedNode(n) => Some(Ok(n.into())),
-                        GraphName::BlankNode(b) => Some(Ok(b.into())),
-                        GraphName::DefaultGraph => None,
-                    },
-                    Err(e) => Some(Err(e)),
-                }),
+                .quads_for_pattern(Some(subject), None, None, None),
         )
+    }
+
+    fn graphs_stating(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+        object: TermRef<'_>,
+    ) -> Result<Vec<Term>, StoreError> {
+        self.named_graphs(self.store.quads_for_pattern(
+            Some(subject),
+            Some(predicate),
+            Some(object),
+            None,
+        ))
+    }
+}
+
+impl PointReads<'_> {
+    /// The distinct named graphs of `quads`.
+    fn named_graphs(
+        &self,
+        quads: impl Iterator<Item = Result<oxigraph::model::Quad, StorageError>>,
+    ) -> Result<Vec<Term>, StoreError> {
+        self.distinct(quads.filter_map(|q| match q {
+            Ok(q) => match q.graph_name {
+                GraphName::NamedNode(n) => Some(Ok(n.into())),
+                GraphName::BlankNode(b) => Some(Ok(b.into())),
+                GraphName::DefaultGraph => None,
+            },
+            Err(e) => Some(Err(e)),
+        }))
     }
 }
 
