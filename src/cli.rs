@@ -124,7 +124,8 @@ struct LoadArgs {
     #[arg(long)]
     warn_only: bool,
     /// Leave the store as the load left it: without, the store is compacted after the load
-    /// (see `kgql optimize`).
+    /// (see `kgql optimize`), unless it was empty before: a load into an empty store leaves
+    /// its data sorted in a few large files already, which compacting would only rewrite.
     #[arg(long)]
     no_optimize: bool,
 }
@@ -281,7 +282,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), CliError> {
 
 /// `kgql reindex`.
 async fn reindex(store: &SharedStore) -> Result<(), CliError> {
-    match rebuild_search_index(store).await? {
+    match rebuild_search_index(store, true).await? {
         Some(nodes) => {
             eprintln!("indexed {nodes} nodes for search and pages");
             Ok(())
@@ -292,15 +293,20 @@ async fn reindex(store: &SharedStore) -> Result<(), CliError> {
     }
 }
 
-/// Rebuilds the store's full-text index with a progress bar; `None` if the store keeps none.
-async fn rebuild_search_index(store: &SharedStore) -> Result<Option<u64>, CliError> {
+/// Rebuilds the store's full-text index with a progress bar (only if it lags, unless `always`);
+/// `None` if the store keeps none.
+async fn rebuild_search_index(store: &SharedStore, always: bool) -> Result<Option<u64>, CliError> {
     let bar = indicatif::ProgressBar::new_spinner().with_style(
         indicatif::ProgressStyle::with_template("{spinner} {human_pos} nodes indexed ({per_sec})")
             .expect("the progress template is valid"),
     );
     let progress_bar = bar.clone();
     let progress: ProgressFn = Arc::new(move |n| progress_bar.set_position(n));
-    let indexed = store.rebuild_search_index(Some(progress)).await;
+    let indexed = if always {
+        store.rebuild_search_index(Some(progress)).await
+    } else {
+        store.catch_up_search_index(Some(progress)).await
+    };
     bar.finish_and_clear();
     indexed.map_err(fail)
 }
@@ -404,6 +410,7 @@ async fn load(store: &SharedStore, args: LoadArgs) -> Result<(), CliError> {
         }
         Some(check)
     };
+    let compact = !args.no_optimize && !store.is_empty().await.map_err(fail)?;
     let bar = indicatif::ProgressBar::new_spinner().with_style(
         indicatif::ProgressStyle::with_template("{spinner} {human_pos} quads ({per_sec}) {msg}")
             .expect("the progress template is valid"),
@@ -450,10 +457,10 @@ async fn load(store: &SharedStore, args: LoadArgs) -> Result<(), CliError> {
     }
     bar.finish_and_clear();
     eprintln!("loaded {total} quads from {} file(s)", args.files.len());
-    if !args.no_optimize {
+    if compact {
         optimize(store).await?;
     }
-    if let Some(nodes) = rebuild_search_index(store).await? {
+    if let Some(nodes) = rebuild_search_index(store, false).await? {
         eprintln!("indexed {nodes} nodes for search and pages");
     }
     Ok(())

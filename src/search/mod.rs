@@ -128,6 +128,21 @@ pub struct TextIndex {
     ready: AtomicBool,
 }
 
+/// The nodes an index held at one commit.
+pub struct Snapshot {
+    searcher: tantivy::Searcher,
+    iri: Field,
+}
+
+impl Snapshot {
+    /// Whether the index held a document of `node` (or one since deleted and not yet merged
+    /// away: a `true` may be wrong, a `false` never is).
+    pub fn may_hold(&self, node: &NamedNode) -> Result<bool, IndexError> {
+        let term = Term::from_field_text(self.iri, node.as_str());
+        Ok(self.searcher.doc_freq(&term)? > 0)
+    }
+}
+
 impl TextIndex {
     /// Opens the index in `dir`, creating it if needed. A new index, one of another layout (it is
     /// recreated) or one left behind a store write that did not finish is not ready: it needs a
@@ -288,30 +303,94 @@ impl TextIndex {
             for node in nodes {
                 writer.delete_term(Term::from_field_text(self.fields.iri, node.as_str()));
             }
-            for entry in entries {
-                if entry.texts.is_empty() && entry.classes.is_empty() && entry.values.is_empty() {
-                    continue;
-                }
-                let mut doc = TantivyDocument::new();
-                doc.add_text(self.fields.iri, entry.node.as_str());
-                for text in &entry.texts {
-                    doc.add_text(self.fields.words, spaced(text));
-                    doc.add_text(
-                        self.fields.whole,
-                        cut(&text.to_lowercase(), WHOLE_TEXT_BYTES),
-                    );
-                    doc.add_text(self.fields.text, text);
-                }
-                for class in &entry.classes {
-                    doc.add_text(self.fields.class, class.as_str());
-                }
-                self.add_values(&mut doc, &entry.values);
-                writer.add_document(doc)?;
-            }
+            self.add_to(writer, entries)?;
             writer.commit()?;
             Ok(())
         })?;
         self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Adds `entries` (of nodes the index holds nothing of), uncommitted: they are searched only
+    /// after the next commit ([`TextIndex::commit`]), and forgotten by [`TextIndex::rollback`].
+    /// The writer writes what it holds to disk as its memory budget fills, so any number of
+    /// entries can be added before one commit.
+    pub fn add(&self, entries: impl IntoIterator<Item = Entry>) -> Result<(), IndexError> {
+        self.with_writer(|writer| self.add_to(writer, entries))
+    }
+
+    /// Commits what was added since the last commit.
+    pub fn commit(&self) -> Result<(), IndexError> {
+        self.with_writer(|writer| {
+            writer.commit()?;
+            Ok(())
+        })?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Readies what was added since the last commit (the costly part of a commit: every
+    /// document is written to disk), then commits it if `verdict`, asked once that is done, says
+    /// so, else forgets it; returns whether it committed.
+    pub fn commit_if(&self, verdict: impl FnOnce() -> bool) -> Result<bool, IndexError> {
+        let committed = self.with_writer(|writer| {
+            let prepared = writer.prepare_commit()?;
+            if verdict() {
+                prepared.commit()?;
+                Ok(true)
+            } else {
+                prepared.abort()?;
+                Ok(false)
+            }
+        })?;
+        if committed {
+            self.reader.reload()?;
+        }
+        Ok(committed)
+    }
+
+    /// Forgets what was added since the last commit.
+    pub fn rollback(&self) -> Result<(), IndexError> {
+        self.with_writer(|writer| {
+            writer.rollback()?;
+            Ok(())
+        })
+    }
+
+    /// The nodes the index holds as of the last commit, to be asked about while more are added.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            searcher: self.reader.searcher(),
+            iri: self.fields.iri,
+        }
+    }
+
+    /// Adds a document per entry that says anything.
+    fn add_to(
+        &self,
+        writer: &IndexWriter,
+        entries: impl IntoIterator<Item = Entry>,
+    ) -> Result<(), IndexError> {
+        for entry in entries {
+            if entry.texts.is_empty() && entry.classes.is_empty() && entry.values.is_empty() {
+                continue;
+            }
+            let mut doc = TantivyDocument::new();
+            doc.add_text(self.fields.iri, entry.node.as_str());
+            for text in &entry.texts {
+                doc.add_text(self.fields.words, spaced(text));
+                doc.add_text(
+                    self.fields.whole,
+                    cut(&text.to_lowercase(), WHOLE_TEXT_BYTES),
+                );
+                doc.add_text(self.fields.text, text);
+            }
+            for class in &entry.classes {
+                doc.add_text(self.fields.class, class.as_str());
+            }
+            self.add_values(&mut doc, &entry.values);
+            writer.add_document(doc)?;
+        }
         Ok(())
     }
 

@@ -437,6 +437,16 @@ pub trait Store: Send + Sync + 'static {
         Ok(None)
     }
 
+    /// Brings the full-text index in step with the data now, rebuilding it only if it lags (a
+    /// bulk load builds it alongside the data when it can); returns the number of nodes it
+    /// holds, or `None` for a store without one.
+    async fn catch_up_search_index(
+        &self,
+        _progress: Option<ProgressFn>,
+    ) -> Result<Option<u64>, StoreError> {
+        Ok(None)
+    }
+
     /// Brings what the store derives from its data (the full-text index) in step in the
     /// background, if it lags; the server calls it when it starts.
     fn catch_up_in_background(&self) {}

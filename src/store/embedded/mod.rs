@@ -524,14 +524,16 @@ impl Store for EmbeddedStore {
             let _lock = indexing.lock();
             version.around(|| {
                 if request.bulk && request.mode == LoadMode::Append {
-                    // Throughput first: the index is left stale, for a rebuild once the data is
-                    // in (`kgql load` runs one; a server rebuilds a stale index when it starts).
-                    indexing.index.mark_stale()?;
-                    return load(&store, request, false).map(|(count, _)| count);
+                    // Throughput first: the index is built from the quads as they are read, on
+                    // another thread (or left stale for a rebuild once the data is in, which
+                    // `kgql load` runs and a server runs when it starts).
+                    return indexing.bulk_load(&store, |feed| {
+                        load(&store, request, Some(feed)).map(|(count, _)| count)
+                    });
                 }
                 // The load says which nodes it wrote or replaced.
                 let touched = Touched::Nodes(HashSet::new());
-                indexing.write(&store, touched, || load(&store, request, true))
+                indexing.write(&store, touched, || load(&store, request, None))
             })
         })
         .await
@@ -683,6 +685,22 @@ impl Store for EmbeddedStore {
             .await
     }
 
+    async fn catch_up_search_index(
+        &self,
+        progress: Option<ProgressFn>,
+    ) -> Result<Option<u64>, StoreError> {
+        let indexing = self.indexing.clone();
+        self.blocking(move |store| {
+            let _lock = indexing.lock();
+            if indexing.index.is_ready() {
+                return Ok(Some(indexing.index.len()));
+            }
+            drop(_lock);
+            indexing.rebuild(&store, progress.as_ref()).map(Some)
+        })
+        .await
+    }
+
     fn catch_up_in_background(&self) {
         if !self.indexing.index.is_ready() {
             tracing::info!("the search index lags behind the store: rebuilding it");
@@ -712,12 +730,13 @@ impl Store for EmbeddedStore {
     }
 }
 
-/// Loads the request's documents; returns the number of quads read and (if `touching`) the
-/// nodes whose indexed statements they wrote or replaced.
+/// Loads the request's documents; returns the number of quads read and, for a load in a
+/// transaction, the nodes whose indexed statements they wrote or replaced. A bulk load hands its
+/// quads to `feed` instead, as it reads them.
 fn load(
     store: &oxigraph::store::Store,
     request: LoadRequest,
-    touching: bool,
+    mut feed: Option<&mut text::Feed>,
 ) -> Result<(u64, HashSet<NamedNode>), StoreError> {
     let LoadRequest {
         documents,
@@ -735,10 +754,15 @@ fn load(
         .into_iter()
         .flatten()
         .inspect(|quad| {
-            if let (true, Ok(quad)) = (touching, quad) {
-                if let Some(node) = text::touched_by_quad(quad) {
-                    if !touched.contains(node) {
-                        touched.insert(node.clone());
+            if let Ok(quad) = quad {
+                match &mut feed {
+                    Some(feed) => feed.push(quad),
+                    None => {
+                        if let Some(node) = text::touched_by_quad(quad) {
+                            if !touched.contains(node) {
+                                touched.insert(node.clone());
+                            }
+                        }
                     }
                 }
             }
@@ -752,8 +776,12 @@ fn load(
     if bulk && mode == LoadMode::Append {
         let mut loader = store.bulk_loader();
         loader.load_ok_quads::<StoreError, StoreError>(&mut quads)?;
-        loader.commit()?;
         drop(quads);
+        if let Some(feed) = feed {
+            // Every quad is read: the index is made ready while the store writes them.
+            feed.close();
+        }
+        loader.commit()?;
     } else {
         let mut transaction = store.start_transaction()?;
         let mut replaced = HashSet::new();
@@ -855,6 +883,134 @@ mod tests {
                 .map(|h| h.node.as_str().to_owned())
                 .collect(),
         )
+    }
+
+    fn bulk(format: oxigraph::io::RdfFormat, text: &'static str) -> LoadRequest {
+        LoadRequest {
+            documents: vec![Document {
+                input: Box::new(text.as_bytes()),
+                format,
+                base_iri: None,
+                name: "test".to_owned(),
+            }],
+            target: LoadTarget::Dataset {
+                default_graph: None,
+            },
+            mode: LoadMode::Append,
+            progress: None,
+            bulk: true,
+        }
+    }
+
+    /// What the index answers: searches of every word of the data, and the pages of every class
+    /// in every order.
+    fn answers(store: &EmbeddedStore) -> Vec<String> {
+        use crate::index_model::{Key, SortKey};
+        let index = store.index();
+        let mut answers = Vec::new();
+        for word in [
+            "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "shape",
+        ] {
+            let hits = index.search(word, &[], 100).unwrap().unwrap_or_default();
+            answers.push(format!("{word}: {hits:?}"));
+        }
+        let keys = [None, Some(Key::Label), Some(Key::Property(0))];
+        for class in [
+            "urn:example:C",
+            "urn:example:D",
+            crate::shacl::vocab::NODE_SHAPE.as_str(),
+        ] {
+            for key in keys {
+                for descending in [false, true] {
+                    let page = index
+                        .page(&PageRequest {
+                            class: NamedNode::new_unchecked(class),
+                            filter: None,
+                            order: vec![
+                                SortKey { key, descending },
+                                SortKey {
+                                    key: None,
+                                    descending: false,
+                                },
+                            ],
+                            offset: 0,
+                            limit: None,
+                        })
+                        .unwrap();
+                    answers.push(format!("{class} {key:?} {descending}: {page:?}"));
+                }
+            }
+        }
+        answers
+    }
+
+    /// Statements of a node that do not follow one another, repeated, in several graphs, of a
+    /// blank node, of a node the store held before, in a graph the index does not read.
+    const SCATTERED: &str = r#"
+        @prefix ex: <urn:example:> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        @prefix schema: <http://schema.org/> .
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        ex:a a ex:C ; rdfs:label "Alpha"@en ; schema:startDate "2020-01-01" .
+        ex:b a ex:C .
+        ex:c a ex:D ; skos:prefLabel "Gamma" ; schema:description "Gamma ray" .
+        ex:b rdfs:label "Beta", "Beta" ; schema:startDate "2019-05-01" .
+        ex:s a sh:NodeShape ; rdfs:label "Shape of zeta" .
+        _:x rdfs:label "Delta" .
+        ex:e a ex:D ; schema:startDate "2021-01-01" .
+        ex:g { ex:a skos:altLabel "Alpha A" . ex:f a ex:C ; rdfs:label "Zeta"@de . }
+        ex:h { ex:a skos:altLabel "Alpha A" . ex:c a ex:C . }
+    "#;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_bulk_load_indexes_its_data_as_a_rebuild_would() {
+        for union in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let store = EmbeddedStore::open(dir.path())
+                .unwrap()
+                .with_union_default_graph(union);
+            // A node the store holds before the load, which the load says more of.
+            let before =
+                "<urn:example:e> <http://www.w3.org/2000/01/rdf-schema#label> \"Epsilon\" .";
+            store
+                .load(bulk(oxigraph::io::RdfFormat::Turtle, before))
+                .await
+                .unwrap();
+            assert!(store.index().is_ready());
+            let count = store
+                .load(bulk(oxigraph::io::RdfFormat::TriG, SCATTERED))
+                .await
+                .unwrap();
+            assert_eq!(count, 20);
+            assert!(store.index().is_ready(), "built with the load");
+            let loaded = answers(&store);
+            assert!(
+                loaded.iter().any(|a| a.starts_with("beta: [Hit")),
+                "{loaded:?}"
+            );
+            let nodes = if union { 6 } else { 5 };
+            assert_eq!(store.rebuild_search_index(None).await.unwrap(), Some(nodes));
+            assert_eq!(loaded, answers(&store), "union: {union}");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_bulk_load_that_fails_leaves_the_index_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = EmbeddedStore::open(dir.path()).unwrap();
+        store
+            .load(bulk(oxigraph::io::RdfFormat::TriG, SCATTERED))
+            .await
+            .unwrap();
+        let loaded = answers(&store);
+        let broken = "<urn:example:z> <http://www.w3.org/2000/01/rdf-schema#label> \"Zeta\" .\n<urn:example:z> oops";
+        assert!(store
+            .load(bulk(oxigraph::io::RdfFormat::Turtle, broken))
+            .await
+            .is_err());
+        assert!(store.index().is_ready());
+        assert_eq!(loaded, answers(&store));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

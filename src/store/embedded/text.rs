@@ -10,6 +10,7 @@
 //! until it is done.
 
 use crate::index_model::{Entry, Key, KeyValue, ORDERED, SEARCHED};
+use crate::search::Snapshot;
 use crate::search::TextIndex;
 use crate::store::{ProgressFn, StoreError};
 use oxigraph::model::vocab::rdf;
@@ -20,6 +21,7 @@ use spargebra::term::{GroundTermPattern, NamedNodePattern, TermPattern, Variable
 use spargebra::{GraphUpdateOperation, Query, Update};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// How often a server that writes lets go of what its writes leave in memory
@@ -29,13 +31,28 @@ const TIDY_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 /// How many nodes are read and replaced per index commit.
 const CHUNK: usize = 10_000;
 
-/// About how many nodes a rebuild holds in memory at once (typed statements stand for nodes
-/// when the passes are counted).
+/// About how many nodes a rebuild holds in memory at once (nodes with a class stand for all
+/// when the passes are counted); a node takes a few hundred bytes.
 #[cfg(not(test))]
-const PASS_NODES: u64 = 1_000_000;
+const PASS_NODES: u64 = 1_500_000;
 /// Small in unit tests, so that their rebuilds take several passes.
 #[cfg(test)]
 const PASS_NODES: u64 = 500;
+
+/// How many statements the loading thread hands the indexing thread at a time in a bulk load.
+const FEED_BATCH: usize = 4096;
+
+/// How many of those hand-overs may wait for the indexing thread (which bounds the memory they
+/// take when it lags).
+const FEED_DEPTH: usize = 8;
+
+/// Beyond this many nodes to read again from the store after a bulk load (nodes the index
+/// already held, or whose statements did not come one after the other), a rebuild is cheaper:
+/// the index is left stale for one.
+const RECHECK_LIMIT: usize = 100_000;
+
+/// A statement the index keeps something of: subject, predicate, object.
+type Statement = (NamedNode, NamedNodeRef<'static>, Term);
 
 /// Which of `classes` hash classes a node falls in.
 fn hash_class(node: &NamedNode, classes: u64) -> u64 {
@@ -59,6 +76,11 @@ pub fn indexed(predicate: NamedNodeRef<'_>) -> bool {
     predicate == rdf::TYPE
         || SEARCHED.contains(&predicate.as_str())
         || ORDERED.contains(&predicate.as_str())
+}
+
+/// The predicate among those the index keeps something of, if it is one.
+fn indexed_predicate(predicate: NamedNodeRef<'_>) -> Option<NamedNodeRef<'static>> {
+    indexed_predicates().find(|p| *p == predicate)
 }
 
 /// The predicates whose statements the index keeps something of.
@@ -330,18 +352,20 @@ impl Indexing {
         Ok(self.index.len())
     }
 
-    /// The number of statements of `predicate` in the graph the index reads (nothing decoded).
-    fn count(
-        &self,
-        store: &oxigraph::store::Store,
-        predicate: NamedNodeRef<'_>,
-    ) -> Result<u64, StoreError> {
+    /// The number of nodes with a class in the graph the index reads (nothing decoded).
+    fn typed_nodes(&self, store: &oxigraph::store::Store) -> Result<u64, StoreError> {
         let n = Variable::new_unchecked("n");
+        let subjects = GraphPattern::Distinct {
+            inner: Box::new(GraphPattern::Project {
+                inner: Box::new(statement_pattern(rdf::TYPE)),
+                variables: vec![Variable::new_unchecked("s")],
+            }),
+        };
         let query = Query::Select {
             dataset: None,
             pattern: GraphPattern::Project {
                 inner: Box::new(GraphPattern::Group {
-                    inner: Box::new(statement_pattern(predicate)),
+                    inner: Box::new(subjects),
                     variables: Vec::new(),
                     aggregates: vec![(
                         n.clone(),
@@ -419,9 +443,9 @@ impl Indexing {
 
     /// A rebuild's steps. What the index keeps of every node is read by sequential scans of
     /// each predicate (far cheaper than lookups node by node), in as many passes over them as
-    /// it takes to hold about [`PASS_NODES`] nodes in memory at a time,
-    /// and added, [`CHUNK`] nodes per commit; the nodes that writes changed meanwhile are then
-    /// read again under the write lock.
+    /// it takes to hold about [`PASS_NODES`] nodes in memory at a time, and added, all in one
+    /// commit (each commit makes segments that the index then merges); the nodes that writes
+    /// changed meanwhile are then read again under the write lock.
     fn rebuild_steps(
         &self,
         store: &oxigraph::store::Store,
@@ -429,8 +453,7 @@ impl Indexing {
     ) -> Result<(), StoreError> {
         // Nodes are gathered in passes, each keeping the nodes of one hash class, so that memory
         // holds about PASS_NODES nodes at a time whatever the size of the graph.
-        let typed = self.count(store, rdf::TYPE)?;
-        let passes = typed.div_ceil(PASS_NODES).max(1);
+        let passes = self.typed_nodes(store)?.div_ceil(PASS_NODES).max(1);
         let mut done = 0_u64;
         for pass in 0..passes {
             let mut gathered: HashMap<NamedNode, Gathered> = HashMap::new();
@@ -449,12 +472,13 @@ impl Indexing {
             while entries.peek().is_some() {
                 let chunk: Vec<Entry> = entries.by_ref().take(CHUNK).collect();
                 done += chunk.len() as u64;
-                self.index.replace(&[], chunk)?;
+                self.index.add(chunk)?;
                 if let Some(progress) = progress {
                     progress(done);
                 }
             }
         }
+        self.index.commit()?;
         // What writes changed since the scans began, read again now.
         let _lock = self.lock();
         let written: Vec<NamedNode> = self
@@ -496,6 +520,130 @@ impl Indexing {
                 return;
             }
         });
+    }
+
+    /// Runs a bulk load (`load`, given the feed to hand its quads to as it reads them) and
+    /// builds what the index says of its data alongside, on a thread of its own, committed once
+    /// the data is in. Nodes the index held before, and nodes whose statements do not come one
+    /// after the other, are read again from the store at the end; when they are too many, or
+    /// the index was not in step before the load, it is left stale for a rebuild. The caller
+    /// holds the write lock.
+    pub fn bulk_load<T>(
+        &self,
+        store: &oxigraph::store::Store,
+        load: impl FnOnce(&mut Feed) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let was_ready = self.index.is_ready();
+        self.index.mark_stale()?;
+        let mut feed = Feed {
+            sender: None,
+            batch: Vec::new(),
+            graph: self.graph(),
+        };
+        if !was_ready {
+            return load(&mut feed);
+        }
+        let before = self.index.snapshot();
+        let (value, recheck) = std::thread::scope(|scope| {
+            let (sender, fed) = std::sync::mpsc::sync_channel(FEED_DEPTH);
+            let (verdict, stored) = std::sync::mpsc::channel();
+            let indexer = scope.spawn(|| self.index_load(&before, fed, stored));
+            feed.sender = Some(sender);
+            let loaded = load(&mut feed);
+            drop(feed);
+            // The indexer waits for this to commit (or to forget what it added).
+            let _ = verdict.send(loaded.is_ok());
+            let indexed = indexer
+                .join()
+                .unwrap_or_else(|_| Err(StoreError::storage("indexing a load", "it panicked")));
+            (loaded, indexed)
+        });
+        let value = match value {
+            Ok(value) => value,
+            Err(e) => {
+                // Nothing was stored, and the index forgot what it added: it is as it was.
+                self.index.mark_ready()?;
+                return Err(e);
+            }
+        };
+        match recheck {
+            Ok(Some(recheck)) => {
+                let recheck: Vec<NamedNode> = recheck.into_iter().collect();
+                for chunk in recheck.chunks(CHUNK) {
+                    self.reindex(store, chunk)?;
+                }
+                self.index.mark_ready()?;
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "indexing the loaded data failed: the index is stale")
+            }
+        }
+        Ok(value)
+    }
+
+    /// A bulk load's indexing thread: adds the entries of the statements fed, readies them for
+    /// a commit while the store commits the data, and commits them if `stored` says the data
+    /// is in. Returns the nodes to read again from the store, or `None` when the index is left
+    /// stale.
+    fn index_load(
+        &self,
+        before: &Snapshot,
+        fed: Receiver<Vec<Statement>>,
+        stored: Receiver<bool>,
+    ) -> Result<Option<HashSet<NamedNode>>, StoreError> {
+        let recheck = match self.index_fed(before, fed) {
+            Ok(Some(recheck)) => recheck,
+            other => {
+                self.index.rollback()?;
+                return other;
+            }
+        };
+        let committed = self.index.commit_if(|| stored.recv().unwrap_or(false))?;
+        Ok(committed.then_some(recheck))
+    }
+
+    /// Adds an entry for each node of the statements fed (uncommitted); returns the nodes to
+    /// read again from the store once the data is in, or `None` when they are too many.
+    fn index_fed(
+        &self,
+        before: &Snapshot,
+        fed: Receiver<Vec<Statement>>,
+    ) -> Result<Option<HashSet<NamedNode>>, StoreError> {
+        let mut nodes = FedNodes {
+            index: &self.index,
+            before,
+            seen: HashSet::new(),
+            hasher: std::collections::hash_map::RandomState::new(),
+            recheck: HashSet::new(),
+            entries: Vec::with_capacity(CHUNK),
+        };
+        let mut current: Option<(NamedNode, Gathered)> = None;
+        for batch in fed {
+            for (subject, predicate, object) in batch {
+                if let Some((node, gathered)) = &mut current {
+                    if *node == subject {
+                        gathered.add(predicate, object);
+                        continue;
+                    }
+                }
+                if let Some((node, gathered)) = current.take() {
+                    if !nodes.settle(node, gathered)? {
+                        return Ok(None);
+                    }
+                }
+                let mut gathered = Gathered::default();
+                gathered.add(predicate, object);
+                current = Some((subject, gathered));
+            }
+        }
+        if let Some((node, gathered)) = current {
+            if !nodes.settle(node, gathered)? {
+                return Ok(None);
+            }
+        }
+        self.index.add(nodes.entries)?;
+        Ok(Some(nodes.recheck))
     }
 
     /// The nodes an update touches, found before it runs (the caller holds the write lock).
@@ -594,6 +742,99 @@ impl Indexing {
             }
         }
         Ok(Touched::Nodes(nodes))
+    }
+}
+
+/// What a bulk load's reading thread hands over to the thread that indexes its data: the
+/// statements the index keeps something of, in the graph it reads, in the order read.
+pub struct Feed {
+    /// `None` once the indexing thread has stopped (or when the index is not built alongside).
+    sender: Option<SyncSender<Vec<Statement>>>,
+    batch: Vec<Statement>,
+    /// The graph the index reads (`None`: all of them).
+    graph: Option<GraphNameRef<'static>>,
+}
+
+impl Feed {
+    /// Takes what the index keeps of a loaded quad.
+    pub fn push(&mut self, quad: &Quad) {
+        if self.sender.is_none() || self.graph.is_some_and(|g| quad.graph_name.as_ref() != g) {
+            return;
+        }
+        let NamedOrBlankNode::NamedNode(subject) = &quad.subject else {
+            return;
+        };
+        let Some(predicate) = indexed_predicate(quad.predicate.as_ref()) else {
+            return;
+        };
+        self.batch
+            .push((subject.clone(), predicate, quad.object.clone()));
+        if self.batch.len() >= FEED_BATCH {
+            self.hand_over();
+        }
+    }
+
+    /// Hands the last statements over and lets the indexing thread go on alone: the data has
+    /// been read.
+    pub fn close(&mut self) {
+        if !self.batch.is_empty() {
+            self.hand_over();
+        }
+        self.sender = None;
+    }
+
+    /// Hands the statements taken so far over.
+    fn hand_over(&mut self) {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(FEED_BATCH));
+        if let Some(sender) = &self.sender {
+            if sender.send(batch).is_err() {
+                // The indexing thread stopped: nothing more is taken.
+                self.sender = None;
+            }
+        }
+    }
+}
+
+impl Drop for Feed {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// The nodes of a bulk load's statements as they come, each made an entry when the statements
+/// of another node follow its own.
+struct FedNodes<'a> {
+    index: &'a crate::search::TextIndex,
+    /// The index before the load.
+    before: &'a Snapshot,
+    /// The hashes of the nodes given an entry so far.
+    seen: HashSet<u64>,
+    hasher: std::collections::hash_map::RandomState,
+    /// The nodes whose entry is to be read from the store once the data is in: those the index
+    /// may have held before (the load adds to what the store says of them), and those whose
+    /// statements came again after another node's (or whose hash is another's).
+    recheck: HashSet<NamedNode>,
+    /// Entries not yet added.
+    entries: Vec<Entry>,
+}
+
+impl FedNodes<'_> {
+    /// Gives `node` the entry of its statements just read, or leaves it for the recheck; `false`
+    /// when too many nodes are left for it.
+    fn settle(&mut self, node: NamedNode, gathered: Gathered) -> Result<bool, StoreError> {
+        let first = self.seen.insert(std::hash::BuildHasher::hash_one(
+            &self.hasher,
+            node.as_str(),
+        ));
+        if !first || self.before.may_hold(&node)? {
+            self.recheck.insert(node);
+            return Ok(self.recheck.len() <= RECHECK_LIMIT);
+        }
+        self.entries.push(gathered.into_entry(node));
+        if self.entries.len() >= CHUNK {
+            self.index.add(self.entries.drain(..))?;
+        }
+        Ok(true)
     }
 }
 
