@@ -261,6 +261,70 @@ fn nested_pages_are_cut_per_parent_in_one_query_per_level() {
 }
 
 #[test]
+fn sibling_pages_keep_their_own_orders_and_fields_come_in_the_order_asked() {
+    let app = spawn_app();
+    // Two pages of one node, each in its own order, and the same relationship in both
+    // directions of IRI order.
+    let itu_t = "https://w3id.org/kgql/id/org/itu-t";
+    let body = data(
+        &app,
+        &format!(
+            r#"{{ organization(iri: "{itu_t}") {{
+                byLabel: subOrganizations(first: 3, orderBy: [{{ field: label }}]) {{ nodes {{ iri label }} }}
+                lastByIri: subOrganizations(last: 2) {{ nodes {{ iri }} }}
+                byIriDown: subOrganizations(first: 2, orderBy: [{{ field: iri, direction: DESC }}]) {{ nodes {{ iri }} }}
+                latest: organisedEvents(first: 2, orderBy: [{{ field: startDate, direction: DESC }}]) {{ nodes {{ iri startDate }} }} }} }}"#
+        ),
+        json!({}),
+    );
+    let org = &body["organization"];
+    let iris = |page: &str| -> Vec<String> {
+        org[page]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["iri"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let units = sparql_column(
+        &app,
+        &format!("SELECT ?x WHERE {{ <{itu_t}> <http://www.w3.org/ns/org#hasSubOrganization> ?x . ?x a <http://www.w3.org/ns/org#Organization> }} ORDER BY ?x"),
+    );
+    assert!(units.len() >= 3, "ITU-T has study groups in the seed");
+    assert_eq!(iris("lastByIri"), units[units.len() - 2..].to_vec());
+    assert_eq!(
+        iris("byIriDown"),
+        units.iter().rev().take(2).cloned().collect::<Vec<_>>()
+    );
+    let labels: Vec<&str> = org["byLabel"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.windows(2).all(|w| w[0] <= w[1]), "{labels:?}");
+    let dates: Vec<&str> = org["latest"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["startDate"].as_str().unwrap())
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    // The response's fields come in the order of the selection, whichever it is.
+    for (first, second) in [("label", "iri"), ("iri", "label")] {
+        let text = app
+            .post("/graphql")
+            .json(&json!({ "query": format!("{{ organization(iri: \"{ITU}\") {{ {first} {second} }} }}") }))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        let at = |name: &str| text.find(&format!("\"{name}\"")).unwrap();
+        assert!(at(first) < at(second), "{text}");
+    }
+}
+
+#[test]
 fn cursor_pages_cover_the_list_forwards_and_backwards() {
     let app = spawn_app();
     let query = r#"query ($first: Int, $after: String, $last: Int, $before: String) {
