@@ -45,7 +45,7 @@ mod common;
 use common::{median, millis, percentile, start_server, write_section, Backend, Case};
 use futures_util::StreamExt;
 use oxigraph::io::RdfFormat;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
@@ -193,7 +193,7 @@ async fn run(timed: bool) -> Result<(), String> {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(50);
-    let baseline = oxigraph_cli();
+    let baseline = common::baseline::cli(timed)?;
     let mut results = Vec::new();
     for size in sizes {
         let measured = measure(size, timed, iterations, baseline.as_deref()).await?;
@@ -334,7 +334,7 @@ async fn measure(
     let store_bytes = disk_usage(&store_dir);
     let peak_graphql_memory = server_peak_memory(&store_dir).await?;
     if let (true, Some(cli)) = (load_test, baseline) {
-        let mut server = OxigraphServer::start(cli, &store_dir)?;
+        let server = common::baseline::Server::oxigraph(cli, &store_dir)?;
         for (slot, &index) in throughput.iter_mut().zip(&THROUGHPUT) {
             let query = format!("{}{}", common::PREFIXES, WORKLOAD[index].sparql);
             slot.oxigraph = Some(wrk(
@@ -345,7 +345,7 @@ async fn measure(
                 seconds_for(index),
             )?);
         }
-        server.stop();
+        drop(server);
     }
     Ok(Measured {
         triples,
@@ -424,65 +424,6 @@ fn wrk(
         .ok_or_else(|| format!("no request rate in wrk's output:\n{text}"))
 }
 
-/// `oxigraph serve` on a store directory.
-struct OxigraphServer {
-    child: std::process::Child,
-    port: u16,
-}
-
-impl OxigraphServer {
-    fn start(cli: &Path, dir: &Path) -> Result<Self, String> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| e.to_string())?
-            .port();
-        let child = Command::new(cli)
-            .args(["serve", "--union-default-graph", "--location"])
-            .arg(dir)
-            .args(["--bind", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("oxigraph serve: {e}"))?;
-        let mut server = Self { child, port };
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if started.elapsed() > Duration::from_secs(60) {
-                server.stop();
-                return Err("oxigraph serve did not start".to_owned());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Ok(server)
-    }
-
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for OxigraphServer {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-/// The `oxigraph` executable, on the PATH or in `~/.cargo/bin`.
-fn oxigraph_cli() -> Option<PathBuf> {
-    let on_path = Command::new("oxigraph")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if on_path {
-        return Some(PathBuf::from("oxigraph"));
-    }
-    let cargo = PathBuf::from(std::env::var_os("HOME")?).join(".cargo/bin/oxigraph");
-    cargo.exists().then_some(cargo)
-}
-
 fn baseline_name(cli: Option<&Path>) -> &'static str {
     if cli.is_some() {
         "`oxigraph load`"
@@ -494,20 +435,7 @@ fn baseline_name(cli: Option<&Path>) -> &'static str {
 /// Loads `file` into a fresh Oxigraph store in `dir`, the way Oxigraph's own tools do.
 fn load_baseline(cli: Option<&Path>, dir: &Path, file: &Path) -> Result<(), String> {
     if let Some(cli) = cli {
-        let output = Command::new(cli)
-            .args(["load", "--location"])
-            .arg(dir)
-            .arg("--file")
-            .arg(file)
-            .output()
-            .map_err(|e| e.to_string())?;
-        if !output.status.success() {
-            return Err(format!(
-                "oxigraph load failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            ));
-        }
-        return Ok(());
+        return common::baseline::load(cli, dir, file).map(|_| ());
     }
     let store = oxigraph::store::Store::open(dir).map_err(|e| e.to_string())?;
     let input = std::fs::File::open(file).map_err(|e| e.to_string())?;
