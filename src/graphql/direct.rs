@@ -431,7 +431,8 @@ fn page(
     let take = cut
         .limit
         .map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
-    let (mut position, mut count, mut page) = (0_usize, 0_u64, Vec::new());
+    // `listed`: the nodes of the class seen so far, the page's first one at `skip`.
+    let (mut listed, mut page) = (0_usize, Vec::new());
     for term in reached {
         if !total && page.len() >= take {
             break;
@@ -439,13 +440,12 @@ fn page(
         if !has_class(statements, &term, class)? {
             continue;
         }
-        count += 1;
-        if position >= skip && page.len() < take {
+        if listed >= skip && page.len() < take {
             page.push(term);
         }
-        position += 1;
+        listed += 1;
     }
-    Ok((page, total.then_some(count)))
+    Ok((page, total.then_some(listed as u64)))
 }
 
 /// Where a term goes in `ORDER BY` (blank nodes first, then IRIs).
